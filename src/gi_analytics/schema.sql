@@ -1,0 +1,85 @@
+-- gi-analytics DuckDB schema. One row per thing; cells in long form.
+CREATE SEQUENCE IF NOT EXISTS unit_ids;
+CREATE SEQUENCE IF NOT EXISTS report_ids;
+CREATE SEQUENCE IF NOT EXISTS file_ids;
+
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+
+CREATE TABLE IF NOT EXISTS units (
+    unit_id INTEGER PRIMARY KEY DEFAULT nextval('unit_ids'),
+    name VARCHAR NOT NULL,
+    district VARCHAR NOT NULL DEFAULT '',
+    kind VARCHAR,                     -- 镇 | 乡 | 街道 | 部门 | 其他
+    UNIQUE (name, district)
+);
+
+CREATE TABLE IF NOT EXISTS reports (
+    report_id INTEGER PRIMARY KEY DEFAULT nextval('report_ids'),
+    unit_id INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    template VARCHAR,                 -- '2019' | '2021' | NULL
+    period_start DATE,
+    period_end DATE,
+    source VARCHAR NOT NULL,          -- file name as received
+    format VARCHAR NOT NULL,          -- txt | html | docx | pdf
+    content_hash VARCHAR NOT NULL,    -- sha256 of the file bytes
+    version INTEGER NOT NULL,         -- 1, 2, ... per (unit, year)
+    is_current BOOLEAN NOT NULL,      -- the newest version of (unit, year)
+    ingested_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS originals (
+    content_hash VARCHAR PRIMARY KEY,
+    data BLOB NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS cells (
+    report_id INTEGER NOT NULL,
+    tbl VARCHAR NOT NULL,             -- active | requests | appeals
+    row_key VARCHAR NOT NULL,
+    col_key VARCHAR NOT NULL,
+    value DOUBLE,                     -- NULL unless state = 'number'
+    state VARCHAR NOT NULL            -- number | blank | nothing | unreadable
+);
+
+CREATE TABLE IF NOT EXISTS sections (
+    report_id INTEGER NOT NULL,
+    no INTEGER NOT NULL,
+    title VARCHAR NOT NULL,
+    text VARCHAR NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS problems (
+    report_id INTEGER NOT NULL,
+    code VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,
+    message VARCHAR NOT NULL,
+    location VARCHAR NOT NULL
+);
+
+-- every file ever offered to ingest, including those that could not be read
+CREATE TABLE IF NOT EXISTS files (
+    file_id INTEGER PRIMARY KEY DEFAULT nextval('file_ids'),
+    source VARCHAR NOT NULL,
+    content_hash VARCHAR,
+    outcome VARCHAR NOT NULL,         -- stored | unchanged | failed
+    reason VARCHAR,                   -- Chinese, when failed
+    report_id INTEGER,
+    ingested_at TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    report_id INTEGER,                -- NULL for a missing report
+    unit_id INTEGER NOT NULL,
+    year INTEGER NOT NULL,
+    check_id VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL,        -- error | warning | info
+    status VARCHAR NOT NULL,          -- failed | not_evaluated
+    tbl VARCHAR,
+    row_key VARCHAR,
+    col_key VARCHAR,
+    section_no INTEGER,
+    expected DOUBLE,
+    actual DOUBLE,
+    message VARCHAR NOT NULL
+);
