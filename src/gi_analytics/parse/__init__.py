@@ -1,12 +1,174 @@
-"""Report parser: a Document (text blocks and grids) -> a typed Report with its problems. Pure; never raises
-on messy input."""
+"""Report parser: a Document (text blocks and grids) -> a typed Report with its problems.
+
+Pure and total: whatever the input, it returns a Report; what it could not read or had to decide is listed in
+`report.problems`, never guessed silently.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from .. import form
 from ..ingest import Document
-from ..model import Report
+from ..model import Problem, Report, Section, Severity
+from .sections import find_headings, find_period, find_title
+from .tables import Scan, read_active, read_appeals, read_requests
+from .tokens import Line, compact, document_lines, line_text
+
+__all__ = ["parse_document"]
+
+_REQUESTS_MARK = re.compile(r"勾稽关系|^申请人情况$|^一[、.]本年新收")
+_PROSE_YEAR = re.compile(r"(20\d\d)年度?")
+_PROSE_UNIT = re.compile(r"20\d\d年(?:度)?,?(?P<unit>[\u4e00-\u9fff]{2,8}?(?:街道办事处|街道|镇|乡))")
 
 
 def parse_document(doc: Document) -> Report:
-    """Parse one document into a Report (work in progress: returns an empty report)."""
-    return Report(source=doc.name)
+    lines = document_lines(doc)
+    headings = {h.no: h.line for h in find_headings(lines)}
+    report = Report(source=doc.name)
+    problems = report.problems
+
+    first_heading = min(headings.values(), default=len(lines))
+    report.unit, report.year, title_line = find_title(lines, max(first_heading, 12))
+    full_text = "\n".join(line_text(line) for line in lines)
+    report.period = find_period(full_text)
+    _fill_missing_identity(report, full_text)
+
+    scans = _read_tables(report, lines, headings)
+    report.sections = _sections(lines, headings, scans, title_line)
+    for spec in form.SECTIONS:
+        if spec.no not in headings:
+            problems.append(
+                Problem(
+                    "section.missing",
+                    Severity.WARNING,
+                    f"未找到第{spec.no}部分“{spec.title}”",
+                    f"第{spec.no}部分",
+                )
+            )
+    return report
+
+
+def _fill_missing_identity(report: Report, text: str) -> None:
+    if report.year is None:
+        years = Counter(int(y) for y in _PROSE_YEAR.findall(re.sub(r"\s+", "", text)) if 2000 < int(y) < 2100)
+        if report.period:
+            report.year = int(report.period.start[:4])
+            source = "统计期限"
+        elif years:
+            report.year = years.most_common(1)[0][0]
+            source = "正文中出现最多的年份"
+        else:
+            source = ""
+        if report.year is not None:
+            report.problems.append(
+                Problem(
+                    "year.inferred", Severity.INFO, f"标题中没有年份，按{source}取 {report.year} 年", "标题"
+                )
+            )
+        else:
+            report.problems.append(Problem("year.missing", Severity.WARNING, "无法确定报告年度", "标题"))
+    if report.unit is None:
+        match = _PROSE_UNIT.search(re.sub(r"\s+", "", text))
+        if match:
+            report.unit = match["unit"]
+            report.problems.append(
+                Problem("unit.inferred", Severity.INFO, f"没有标题，按正文取单位名称“{report.unit}”", "正文")
+            )
+        else:
+            report.problems.append(Problem("unit.missing", Severity.WARNING, "无法确定报告单位", "标题"))
+
+
+def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) -> list[Scan]:
+    end = len(lines)
+    after = {no: min([h for n, h in headings.items() if n > no], default=end) for no in range(1, 7)}
+    requests_start = headings.get(3, _first_line(lines, _REQUESTS_MARK))
+    active_start = headings.get(2, 0)
+    active_end = requests_start if requests_start is not None else after[2]
+
+    active, active_template, found, active_scan = read_active(lines, active_start, active_end)
+    report.problems.extend(found)
+    requests, requests_template, found, requests_scan = (None, None, [], Scan([], None, None))
+    if requests_start is not None:
+        requests, requests_template, found, requests_scan = read_requests(lines, requests_start, after[3])
+        report.problems.extend(found)
+    appeals_start = headings.get(
+        4, (requests_scan.last + 1) if requests_scan.last is not None else active_end
+    )
+    appeals, found, appeals_scan = read_appeals(lines, appeals_start, after[4] if 4 in headings else end)
+    report.problems.extend(found)
+
+    for name, table in (("active", active), ("requests", requests), ("appeals", appeals)):
+        if table is None:
+            report.problems.append(
+                Problem("table.missing", Severity.WARNING, f"未找到表格“{form.TABLE_LABELS[name]}”", name)
+            )
+        else:
+            report.tables[name] = table
+    if requests is not None:
+        _missing_rows(report, requests, requests_template)
+    report.template = active_template or requests_template
+    if active_template and requests_template and active_template != requests_template:
+        report.problems.append(
+            Problem(
+                "template.mixed",
+                Severity.WARNING,
+                f"表二为 {active_template} 版模板，表三为 {requests_template} 版模板，按各表自身的栏目读取",
+                "表三",
+            )
+        )
+    return [active_scan, requests_scan, appeals_scan]
+
+
+def _missing_rows(report: Report, table: dict, template: str | None) -> None:
+    expected = [
+        r.key
+        for r in form.REQUEST_ROWS
+        if r.key not in (form.OTHER_ROWS_2021 if template == "2019" else ("other",))
+    ]
+    missing = [k for k in expected if k not in table]
+    if missing:
+        labels = "、".join(form.row_label("requests", k) for k in missing[:4])
+        more = f"等 {len(missing)} 行" if len(missing) > 4 else ""
+        report.problems.append(Problem("row.missing", Severity.WARNING, f"表三缺少：{labels}{more}", "表三"))
+
+
+def _first_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
+    return next(
+        (i for i, line in enumerate(lines) if any(pattern.search(compact(c)) for c in line.cells)), None
+    )
+
+
+def _sections(
+    lines: list[Line], headings: dict[int, int], scans: list[Scan], title_line: int | None
+) -> list[Section]:
+    in_table = set()
+    for scan in scans:
+        if scan.first is not None:
+            in_table.update(range(scan.first, scan.last + 1))
+    title = compact(line_text(lines[title_line])) if title_line is not None else None
+    ordered = sorted(headings.items(), key=lambda item: item[1])
+    sections = []
+    for i, (no, start) in enumerate(ordered):
+        end = ordered[i + 1][1] if i + 1 < len(ordered) else len(lines)
+        body = [_prose(lines[j]) for j in range(start + 1, end) if j not in in_table]
+        body = [t for t in body if t and compact(t) != title and not _is_heading_repeat(t, no)]
+        if no in form.TABLE_SECTIONS:
+            body = [t for t in body if "。" in t and "勾稽关系" not in t]
+        sections.append(Section(no, _heading_title(lines[start]), "\n".join(body)))
+    return sections
+
+
+def _prose(line: Line) -> str:
+    return " ".join(c for c in line.cells if c).strip()
+
+
+def _heading_title(line: Line) -> str:
+    return re.sub(r"^(?:[一二三四五六][、.,:]?|\([一二三四五六]\))", "", compact(line_text(line))).rstrip(
+        "。:"
+    )
+
+
+def _is_heading_repeat(text: str, no: int) -> bool:
+    return any(h.no == no for h in find_headings([Line((text,), False, 0)]))

@@ -1,0 +1,100 @@
+"""Documents -> a flat stream of normalized cell tokens, and cell text -> a value.
+
+Every layout (tabs, pipes, one cell per line, grids from HTML/DOCX/PDF) becomes the same stream: each line of
+text is split at tabs and `|`; each grid row is one line whose cells keep their exact positions.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ..ingest import Document, TableBlock
+from ..model import Cell, CellState
+
+_SPACE = re.compile(r"\s+")
+_ENUM = re.compile(r"^([0-9]{1,2})[、,.．]")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "〔": "(", "〕": ")"})
+_FOOTER_GLUED = re.compile(r"[-—–]\s*\d{1,3}\s*[-—–]$")
+_NOTHING = re.compile(r"^(?:[-—–_－/／\\]+|无|空|不适用)$")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_UNIT_SUFFIX = re.compile(r"(?:万元|元|件|个|条|项)$")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and brackets, Kangxi radicals), straight quotes, trimmed."""
+    return unicodedata.normalize("NFKC", text).translate(_QUOTES).strip()
+
+
+def compact(text: str) -> str:
+    """A label as it is matched: normalized, without any white space, with `1、` written `1.`."""
+    return _ENUM.sub(r"\1.", _SPACE.sub("", normalize(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    cells: tuple[str, ...]  # normalized cell texts, "" for an empty cell
+    grid: bool  # cells come from a real table grid: positions are exact
+    no: int  # 1-based line number in the document, for messages
+
+
+def document_lines(doc: Document) -> list[Line]:
+    lines: list[Line] = []
+    for block in doc.blocks:
+        if isinstance(block, TableBlock):
+            for row in block.rows:
+                cells = tuple(normalize(c) if c is not None else None for c in row)
+                lines.append(Line(_drop_merged(cells), True, len(lines) + 1))
+        else:
+            for raw in block.text.split("\n"):
+                lines.append(
+                    Line(tuple(normalize(c) for c in re.split(r"[\t|]", raw)), False, len(lines) + 1)
+                )
+    return lines
+
+
+def _drop_merged(cells: tuple[str | None, ...]) -> tuple[str, ...]:
+    """Slots covered by a merged cell carry no value: drop them after a label, keep them as blanks elsewhere."""
+    out = list(cells)
+    while out and out[-1] is None:
+        out.pop()
+    return tuple("" if c is None else c.replace("\n", "") for c in out)
+
+
+def line_text(line: Line) -> str:
+    return "".join(line.cells)
+
+
+def read_cell(text: str) -> Cell:
+    """One cell's text -> a Cell. Whether the number is a valid count is for the checks to say."""
+    raw = text
+    text = _FOOTER_GLUED.sub("", _SPACE.sub("", text))
+    if not text:
+        return Cell(CellState.BLANK, None, raw)
+    if _NOTHING.match(text):
+        return Cell(CellState.NOTHING, None, raw)
+    text = _UNIT_SUFFIX.sub("", text)
+    if not _NUMBER.match(text):
+        return Cell(CellState.UNREADABLE, None, raw)
+    value = float(text.replace(",", ""))
+    return Cell(CellState.NUMBER, int(value) if value.is_integer() else value, raw)
+
+
+def is_value_text(text: str) -> bool:
+    """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage."""
+    return (
+        not CJK.search(text) or bool(_NOTHING.match(text)) or bool(_NUMBER.match(_UNIT_SUFFIX.sub("", text)))
+    )
+
+
+_TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*((?:[+-]?\d[\d.,]*\s*)+)$")
+
+
+def split_label_tail(text: str) -> tuple[str, str]:
+    """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); a plain label -> (label, "")."""
+    match = _TAIL.match(text)
+    if match and CJK.search(match.group(1)):
+        return match.group(1), match.group(2).strip()
+    return text, ""
