@@ -1,0 +1,195 @@
+"""Checks across reports: series.* and text.reused. Inputs are the current reports of the whole database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import form
+from .base import hits, not_evaluated
+from .frames import CheckInput, fmt
+from .similarity import normalize, pair_cosine, vectorize
+
+STOCK_METRICS = ("in_force", "total_published", "prev_items")  # stocks legitimately repeat year to year
+REUSE_SECTIONS = (1, 5)
+REUSE_THRESHOLD = 0.9
+MIN_TEXT = 30  # characters after normalization: "无" and one-liners are not worth comparing
+
+
+def previous(inp: CheckInput, lag: int = 1) -> np.ndarray:
+    """Per report, the position of the same unit's report `lag` years earlier (-1 when none)."""
+    rep = inp.reports
+    idx = pd.MultiIndex.from_arrays([rep["unit_id"].to_numpy(), rep["year"].to_numpy(dtype=float)])
+    want = pd.MultiIndex.from_arrays([rep["unit_id"].to_numpy(), rep["year"].to_numpy(dtype=float) - lag])
+    return idx.get_indexer(want)
+
+
+def carry_mismatch(inp: CheckInput) -> pd.DataFrame:
+    cube, prev = inp.cube("requests"), previous(inp)
+    cur = np.flatnonzero((prev >= 0) & cube.present)
+    cur = cur[cube.present[prev[cur]]]
+    before = cube.value[prev[cur], cube.row("carried_forward"), :]
+    now = cube.value[cur, cube.row("carried_over"), :]
+    records: list[dict[str, Any]] = []
+    year = inp.reports["year"].to_numpy(dtype=float)
+    for k in np.flatnonzero(np.isnan(before).any(axis=1) | np.isnan(now).any(axis=1)):
+        records.append(not_evaluated(int(inp.ids[cur[k]]), "本年“上年结转”或上年“结转下年度”有空白，无法核对结转",
+                                     tbl="requests", row_key="carried_over"))
+    for k, j in zip(*np.nonzero(np.abs(before - now) > 1e-6), strict=True):
+        col, y = cube.cols[j], int(year[cur[k]])
+        records.append({"report_id": int(inp.ids[cur[k]]), "tbl": "requests", "row_key": "carried_over",
+                        "col_key": col, "expected": before[k, j], "actual": now[k, j],
+                        "message": f"{form.REQUEST_COLUMN_LABELS[col]}列：{y - 1}年报告结转下年度 {fmt(before[k, j])}，"
+                                   f"但{y}年报告上年结转为 {fmt(now[k, j])}"})
+    return hits(records)
+
+
+def stock_rollover(inp: CheckInput) -> pd.DataFrame:
+    cube, prev = inp.cube("active"), previous(inp)
+    tpl = inp.reports["template"].to_numpy(dtype=object)
+    cur = np.flatnonzero(prev >= 0)
+    cur = cur[(tpl[cur] == "2021") & (tpl[prev[cur]] == "2021")]
+    records: list[dict[str, Any]] = []
+    issued, repealed, in_force = cube.col("issued"), cube.col("repealed"), cube.col("in_force")
+    for row in ("regulations", "normative_documents"):
+        i = cube.row(row)
+        before = cube.value[prev[cur], i, in_force]
+        expected = before + cube.value[cur, i, issued] - cube.value[cur, i, repealed]
+        actual = cube.value[cur, i, in_force]
+        for k in np.flatnonzero(np.abs(expected - actual) > 1e-6):
+            label = form.row_label("active", row)
+            records.append({"report_id": int(inp.ids[cur[k]]), "tbl": "active", "row_key": row,
+                            "col_key": "in_force", "expected": expected[k], "actual": actual[k],
+                            "message": f"{label}：上年现行有效 {fmt(before[k])} + 本年制发 "
+                                       f"{fmt(cube.value[cur[k], i, issued])} − 本年废止 "
+                                       f"{fmt(cube.value[cur[k], i, repealed])} = {fmt(expected[k])}，"
+                                       f"但本年现行有效为 {fmt(actual[k])}"})
+    return hits(records)
+
+
+def missing_report(inp: CheckInput) -> pd.DataFrame:
+    """Per district, the years min..max of all its reports; each of its units should have each of them."""
+    rep = inp.reports.dropna(subset=["year"])
+    have = set(zip(rep["unit_id"], rep["year"].astype(int), strict=True))
+    records = []
+    for district, grp in rep.groupby("district"):
+        units = inp.units.loc[inp.units["district"] == district, ["unit_id", "name"]] if district else \
+            grp[["unit_id", "unit"]].drop_duplicates().rename(columns={"unit": "name"})
+        years = range(int(grp["year"].min()), int(grp["year"].max()) + 1)
+        for uid, name in zip(units["unit_id"], units["name"], strict=True):
+            if not district:  # units with no district: only gaps inside their own range
+                own = rep.loc[rep["unit_id"] == uid, "year"]
+                years = range(int(own.min()), int(own.max()) + 1)
+            records += [{"unit_id": int(uid), "year": y, "message": f"{name}缺少{y}年度报告"}
+                        for y in years if (uid, y) not in have]
+    return hits(records)
+
+
+def _signature(inp: CheckInput) -> tuple[np.ndarray, np.ndarray]:
+    """Per report, every table number (stocks left out) as one row, and whether any of them is non-zero."""
+    parts, nonzero = [], np.zeros(len(inp.ids), dtype=bool)
+    for tbl in ("active", "requests", "appeals"):
+        cube = inp.cube(tbl)
+        keep = [j for j, c in enumerate(cube.cols) if c not in STOCK_METRICS]
+        v = cube.value[:, :, keep].reshape(len(inp.ids), -1)
+        parts.append(np.where(cube.state[:, :, keep].reshape(len(inp.ids), -1) < 0, -1.5, np.nan_to_num(v, nan=-2.5)))
+        nonzero |= (np.nan_to_num(v) != 0).any(axis=1)
+    return np.concatenate(parts, axis=1), nonzero
+
+
+def identical_numbers(inp: CheckInput) -> pd.DataFrame:
+    sig, nonzero = _signature(inp)
+    prev = previous(inp)
+    cur = np.flatnonzero((prev >= 0) & nonzero)
+    same = cur[(sig[cur] == sig[prev[cur]]).all(axis=1)]
+    year = inp.reports["year"].to_numpy(dtype=float)
+    return hits({"report_id": int(inp.ids[k]), "expected": float(year[k] - 1), "actual": float(year[k]),
+                 "message": f"{int(year[k])}年报告的表格数字与{int(year[k]) - 1}年报告完全相同（可能照搬上年）"}
+                for k in same)
+
+
+def _all_zero(inp: CheckInput) -> np.ndarray:
+    s = inp.stats
+    return np.logical_and.reduce([(s[t]["numbers"].to_numpy() > 0) & (s[t]["nonzero"].to_numpy() == 0)
+                                  for t in ("requests", "appeals")])
+
+
+def zero_streak(inp: CheckInput) -> pd.DataFrame:
+    rep = inp.reports.assign(zero=_all_zero(inp)).dropna(subset=["year"]).sort_values(["unit_id", "year"])
+    y = rep["year"].to_numpy(dtype=int)
+    u, z = rep["unit_id"].to_numpy(), rep["zero"].to_numpy()
+    # a new run starts where the unit changes, a year is skipped, or the zero flag changes
+    brk = np.r_[True, (u[1:] != u[:-1]) | (y[1:] != y[:-1] + 1) | (z[1:] != z[:-1])]
+    run = np.cumsum(brk)
+    length = pd.Series(1, index=run).groupby(level=0).transform("size").to_numpy()
+    last = np.r_[brk[1:], True]
+    records = []
+    for k in np.flatnonzero(z & last & (length >= 3)):
+        n = int(length[k])
+        records.append({"report_id": int(rep["report_id"].iat[k]), "actual": float(n),
+                        "message": f"连续{n}年（{y[k] - n + 1}–{y[k]}年）表三、表四全部为0"})
+    return hits(records)
+
+
+def appeals_without_requests(inp: CheckInput) -> pd.DataFrame:
+    req, app, prev = inp.cube("requests"), inp.cube("appeals"), previous(inp)
+    total = req.col("total")
+    new, carried = req.value[:, req.row("new_received"), total], req.value[:, req.row("carried_over"), total]
+    prev_new = np.where(prev >= 0, new[prev], 0.0)
+    appeals = np.nansum(app.value[:, :, app.col("total")], axis=1)
+    requests = new + np.nan_to_num(carried) + np.nan_to_num(prev_new)
+    records = []
+    for k in np.flatnonzero((appeals > 0) & (requests == 0)):
+        records.append({"report_id": int(inp.ids[k]), "tbl": "appeals", "col_key": "total",
+                        "expected": 0.0, "actual": float(appeals[k]),
+                        "message": f"复议诉讼共 {fmt(appeals[k])} 件，但本年和上年均未收到政府信息公开申请"})
+    return hits(records)
+
+
+def _documents(inp: CheckInput) -> pd.DataFrame:
+    s = inp.sections[inp.sections["no"].isin(REUSE_SECTIONS)].drop_duplicates(["report_id", "no"])
+    pos = inp.positions(s["report_id"])
+    rep = inp.reports
+    docs = pd.DataFrame({"report_id": s["report_id"].to_numpy(), "no": s["no"].to_numpy(),
+                         "unit_id": rep["unit_id"].to_numpy()[pos], "unit": rep["unit"].to_numpy()[pos],
+                         "district": rep["district"].to_numpy()[pos], "year": rep["year"].to_numpy(dtype=float)[pos]})
+    docs["norm"] = [normalize(t, (u,) if isinstance(u, str) else ()) for t, u in zip(s["text"], docs["unit"],
+                                                                                    strict=True)]
+    docs = docs[docs["norm"].str.len() >= MIN_TEXT].reset_index(drop=True)
+    docs["length"] = docs["norm"].str.len()
+    return docs
+
+
+def _candidate_pairs(docs: pd.DataFrame) -> pd.DataFrame:
+    d = docs.reset_index(names="i")
+    prev = d.assign(year=d["year"] + 1).merge(d, on=["unit_id", "no", "year"], suffixes=("_l", "_r"))
+    prev = prev.rename(columns={"i_l": "j", "i_r": "i"}).assign(kind="prev")
+    peers = d[d["district"] != ""].merge(d[d["district"] != ""], on=["district", "year", "no"], suffixes=("", "_p"))
+    peers = peers[peers["unit_id"] != peers["unit_id_p"]].rename(columns={"i_p": "j"}).assign(kind="peer")
+    pairs = pd.concat([prev[["i", "j", "kind"]], peers[["i", "j", "kind"]]], ignore_index=True)
+    length = docs["length"].to_numpy()
+    ratio = np.minimum(length[pairs["i"]], length[pairs["j"]]) / np.maximum(length[pairs["i"]], length[pairs["j"]])
+    return pairs[ratio >= 0.5]  # a text twice as long as another cannot be ≥0.9 similar to it
+
+
+def text_reused(inp: CheckInput) -> pd.DataFrame:
+    docs = _documents(inp)
+    pairs = _candidate_pairs(docs)
+    if pairs.empty:
+        return hits([])
+    used = np.unique(np.r_[pairs["i"], pairs["j"]])
+    x = vectorize(docs["norm"].to_numpy()[used].tolist())
+    row = pd.Series(np.arange(len(used)), index=used)
+    pairs = pairs.assign(sim=pair_cosine(x, row[pairs["i"]].to_numpy(), row[pairs["j"]].to_numpy()))
+    pairs = pairs[pairs["sim"] >= REUSE_THRESHOLD].sort_values("sim", ascending=False).drop_duplicates(["i", "kind"])
+    records = []
+    for i, j, kind, sim in pairs[["i", "j", "kind", "sim"]].itertuples(index=False):
+        a, b = docs.iloc[i], docs.iloc[j]
+        title = form.SECTIONS[int(a["no"]) - 1].title
+        other = f"本单位{int(b['year'])}年报告" if kind == "prev" else f"同年{b['unit']}的报告"
+        records.append({"report_id": int(a["report_id"]), "section_no": int(a["no"]), "expected": REUSE_THRESHOLD,
+                        "actual": round(float(sim), 4),
+                        "message": f"“{title}”与{other}的相似度为{sim:.2f}（可能照抄）"})
+    return hits(records)
