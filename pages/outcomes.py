@@ -1,0 +1,30 @@
+"""办理结果: outcome distribution per unit and per year, denial/unavailable reasons, disclosure-rate ranking."""
+
+import streamlit as st
+
+from gi_analytics import analytics, charts, ui
+
+st.title("办理结果")
+per_report = ui.query(analytics.unit_year)
+if ui.empty(per_report) or per_report["processed"].fillna(0).sum() == 0:
+    if not per_report.empty:
+        st.info("暂无数据：所选报告中没有办理结果。")
+    st.stop()
+
+by_year, by_unit, why, rate = st.tabs(["按年度", "按单位", "不予公开与无法提供的理由", "公开率排名"])
+with by_year:
+    shares = analytics.outcome_shares(per_report, "year")
+    ui.chart(charts.stacked_shares(shares, "year", "办理结果构成（按年度）"), key="shares_year")
+with by_unit:
+    shares = analytics.outcome_shares(per_report, "unit")
+    ui.chart(charts.stacked_shares(shares, "unit", "办理结果构成（按单位）"), key="shares_unit")
+with why:
+    reasons = ui.query(analytics.outcome_reasons)
+    if reasons.empty:
+        st.info("所选范围内没有不予公开或无法提供的申请。")
+    else:
+        ui.chart(charts.reasons(reasons, "不予公开与无法提供：按理由"), key="reasons")
+with rate:
+    units = analytics.per_unit(per_report)
+    ui.chart(charts.ranking(units, "disclosure_rate", "公开率排名（予以公开+部分公开）/办理总数",
+                            x_title="公开率", percent=True), key="rate")

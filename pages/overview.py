@@ -1,0 +1,59 @@
+"""总览: key figures of the latest year with the change against the previous year, and the coverage grid."""
+
+import streamlit as st
+
+from gi_analytics import analytics, charts, ui
+
+st.title("总览")
+figures = ui.query(analytics.key_figures)
+if ui.empty(figures) or figures["reports"].sum() == 0:
+    st.stop()
+
+received = figures[figures["reports"] > 0]
+now = received.iloc[-1]
+before = figures[figures["year"] == now["year"] - 1]
+prev = before.iloc[0] if not before.empty else None
+
+
+def delta(col: str, scale: float = 1.0, fmt: str = "{:+,.0f}") -> str | None:
+    if prev is None or prev[col] != prev[col] or now[col] != now[col]:  # NaN: no comparison
+        return None
+    return fmt.format((now[col] - prev[col]) * scale)
+
+
+def num(value: float, fmt: str = "{:,.0f}") -> str:
+    return "—" if value != value else fmt.format(value)
+
+
+st.caption(f"{int(now['year'])}年度，与{int(now['year']) - 1}年比较（所选单位与模板）")
+cols = st.columns(6)
+cols[0].metric("收到报告", f"{int(now['reports'])} / {int(now['expected'])}", delta("reports"),
+               help="收到的报告数 / 应报送的单位数")
+cols[1].metric("新收申请", num(now["new_received"]), delta("new_received"))
+cols[2].metric("公开率", num(now["disclosure_rate"], "{:.1%}"), delta("disclosure_rate", 100, "{:+.1f}个百分点"),
+               help="(予以公开 + 部分公开) / 办理总数")
+cols[3].metric("行政复议", num(now["review"]), delta("review"), delta_color="inverse",
+               help=f"每百件申请 {num(now['review_rate'], '{:.1f}')} 件")
+cols[4].metric("行政诉讼", num(now["litigation"]), delta("litigation"), delta_color="inverse",
+               help=f"每百件申请 {num(now['litigation_rate'], '{:.1f}')} 件")
+cols[5].metric("错误 / 警告", f"{int(now['error'])} / {int(now['warning'])}", delta("error"),
+               delta_color="inverse", help=f"另有提示 {int(now['info'])} 条")
+
+grid = ui.query(analytics.coverage)
+MAX_UNITS = 60
+shown = grid
+if grid["unit"].nunique() > MAX_UNITS:  # keep the grid readable: units with most problems first
+    worst = grid.groupby("unit")["problems"].sum().sort_values(ascending=False).head(MAX_UNITS).index
+    shown = grid[grid["unit"].isin(worst)]
+    st.caption(f"共 {grid['unit'].nunique()} 个单位，仅显示问题最多的 {MAX_UNITS} 个；请用侧栏筛选单位。")
+event = ui.chart(charts.coverage_grid(shown, "报送情况（点击方块打开报告）"), key="coverage",
+                 on_select="rerun", selection_mode="points")
+points = event.selection.points if event else []
+if points:
+    unit, year = points[0]["y"], int(points[0]["x"])
+    if grid[(grid["unit"] == unit) & (grid["year"] == year)]["report_id"].notna().any():
+        st.switch_page("pages/report.py", query_params=ui.report_link_params(unit, year))
+    st.warning(f"{unit} {year}年度没有报告。", icon=":material/block:")
+
+counts = grid["label"].value_counts()
+st.caption("　".join(f"{label} {counts.get(label, 0)}" for label in analytics.COVERAGE_STATES.values()))

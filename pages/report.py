@@ -1,0 +1,70 @@
+"""报告详情: one report laid out like the form, cells in findings highlighted, its text, versions, original."""
+
+import streamlit as st
+
+from gi_analytics import analytics, charts, form, ui
+
+st.title("报告详情")
+index = ui.query(analytics.report_index)
+if ui.empty(index):
+    st.stop()
+
+qp = st.query_params
+if qp.get("r_unit") and (qp.get("r_unit"), qp.get("r_year")) != st.session_state.get("_r_seen"):
+    st.session_state["_r_seen"] = (qp.get("r_unit"), qp.get("r_year"))  # a link was followed: show its report
+    if qp["r_unit"] in set(index["unit"]):
+        st.session_state["r_unit"] = qp["r_unit"]
+        st.session_state["r_year"] = int(qp.get("r_year", "0") or 0)
+units = list(dict.fromkeys(index["unit"]))
+cols = st.columns([2, 1, 3])
+unit = cols[0].selectbox("单位", units, key="r_unit")
+years = list(index[index["unit"] == unit]["year"])
+if st.session_state.get("r_year") not in years:
+    st.session_state["r_year"] = years[0]
+year = cols[1].selectbox("年度", years, key="r_year")
+qp["r_unit"], qp["r_year"] = unit, str(year)
+st.session_state["_r_seen"] = (unit, str(year))
+
+current = int(index[(index["unit"] == unit) & (index["year"] == year)]["report_id"].iloc[0])
+versions = ui.report_query(analytics.report_versions, current)
+chosen = cols[2].selectbox("版本", list(versions["report_id"]), key=f"r_version_{current}", format_func=lambda rid: (
+    lambda v: f"第{v['version']}版{'（当前）' if v['is_current'] else ''} · {v['source']} · "
+              f"{v['ingested_at']:%Y-%m-%d %H:%M}")(versions[versions["report_id"] == rid].iloc[0]))
+head = ui.report_query(analytics.report_header, chosen).iloc[0]
+findings = ui.report_query(analytics.report_findings, chosen)
+
+m = st.columns(4)
+m[0].metric("模板", f"{head['template']}年版" if head["template"] else "未识别")
+period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if head["period_start"] else "未写明"
+m[1].metric("统计期限", period)
+m[2].metric("错误", int((findings["severity"] == "error").sum()))
+m[3].metric("警告", int((findings["severity"] == "warning").sum()))
+
+tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问题", "正文", "版本与原件"])
+with tab_tables:
+    st.caption("红色：错误；黄色：警告。鼠标悬停在单元格上可看说明。")
+    cells = ui.report_query(analytics.report_cells, chosen)
+    html = [charts.FORM_CSS]
+    for tbl, label in form.TABLE_LABELS.items():
+        table = analytics.form_table(cells, tbl, head["template"])
+        html.append(f"<h4>{label}</h4>" + charts.form_table_html(table, tbl, findings, head["template"]))
+    st.html("".join(html))
+with tab_findings:
+    if findings.empty:
+        st.success("本报告没有发现问题。", icon=":material/check_circle:")
+    for _, f in findings.iterrows():
+        icon = {"error": ":material/error:", "warning": ":material/warning:"}.get(f["severity"], ":material/info:")
+        st.markdown(f"{icon} **{f['severity_label']} · {f['title']}**")
+        st.text(f["message"])
+with tab_text:
+    for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():
+        st.subheader(f"{s['no']}. {s['title']}", divider="gray")
+        st.text(s["text"])  # always as plain text: the report's own words are never rendered as markup
+with tab_file:
+    st.dataframe(versions.drop(columns=["report_id"]), hide_index=True, column_config={
+        "version": "版本", "is_current": "当前", "source": "文件", "format": "格式", "ingested_at": "导入时间"})
+    original = ui.report_query(analytics.original_file, chosen)
+    if original:
+        st.download_button("下载原件", original[1], file_name=original[0], icon=":material/download:")
+    else:
+        st.caption("未保存原件。")

@@ -1,0 +1,33 @@
+"""申请量: trend per year, ranking of units, applicant types, units whose volume jumped."""
+
+import streamlit as st
+
+from gi_analytics import analytics, charts, form, ui
+
+st.title("申请量")
+per_report = ui.query(analytics.unit_year)
+if ui.empty(per_report):
+    st.stop()
+
+yearly = analytics.per_year(per_report)
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.trend(yearly, {"new_received": "本年新收", "processed": "办理总数"}, "申请量趋势"), key="trend")
+with right:
+    types = ui.query(analytics.applicant_types)
+    order = [form.REQUEST_COLUMN_LABELS[k] for k in form.REQUEST_COLUMN_PARTS]
+    ui.chart(charts.stacked_counts(types, "year", "type", "requests", "按申请人类型", order), key="types")
+
+units = analytics.per_unit(per_report)
+tab_rank, tab_jump = st.tabs(["单位排名", "申请量激增"])
+with tab_rank:
+    top = st.slider("显示前几名", 5, 50, 20, key="requests_top")
+    ui.chart(charts.ranking(units, "new_received", "各单位新收申请（所选年度合计）", top=top), key="ranking")
+with tab_jump:
+    jumps = analytics.volume_jumps(per_report)
+    if jumps.empty:
+        st.info("所选范围内没有申请量比上年翻倍且增加10件以上的单位。")
+    else:
+        st.dataframe(jumps.rename(columns={"unit": "单位", "year": "年度", "new_received": "本年新收",
+                                           "previous": "上年新收", "increase": "增加"})
+                     [["单位", "年度", "上年新收", "本年新收", "增加"]], hide_index=True)

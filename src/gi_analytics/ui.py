@@ -1,0 +1,325 @@
+"""Shared Streamlit helpers for app.py and pages/: the sidebar selection (kept in session state and in the URL
+query string), cached queries and the empty/error states. The only module of the package importing streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from . import analytics, charts, store
+from .analytics import Filters
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_REPORTS = ROOT / "data" / "reports"
+ALL = "全部"
+REBUILD_HINT = (
+    "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
+    "或运行 `gi-analytics ingest --rebuild 报告文件夹 --db 数据库文件` 从报告重新构建。"
+)
+EMPTY_MESSAGE = "暂无数据：当前数据库或筛选条件下没有报告。可在侧栏放宽筛选，或到“导入”页上传报告。"
+
+# sidebar widget key -> query-string key
+_QP = {
+    "f_district": "district",
+    "f_units": "unit",
+    "f_years": "years",
+    "f_template": "template",
+    "f_db": "db",
+}
+
+
+def default_db() -> str:
+    return os.environ.get("GI_DB") or str(ROOT / "data" / "gi.duckdb")
+
+
+def db_path() -> str:
+    return st.session_state.get("f_db") or default_db()
+
+
+def filters() -> Filters:
+    """The current selection (set by `sidebar`)."""
+    return st.session_state.get("_filters", Filters())
+
+
+# ---- cached queries -----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, path: str, version: str, f: tuple, args: tuple) -> Any:
+    return getattr(analytics, name)(path, Filters(*f), *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_report(name: str, path: str, version: str, args: tuple) -> Any:
+    return getattr(analytics, name)(path, *args)
+
+
+def version(path: str) -> str:
+    return store.db_version(path)
+
+
+def query(fn: Callable[..., Any], *args: Any, f: Filters | None = None) -> Any:
+    """Run an `analytics` query on the current database and selection, cached by (file version, filters)."""
+    path = db_path()
+    sel = f if f is not None else filters()
+    return guarded(lambda: _cached(fn.__name__, path, version(path), dataclasses.astuple(sel), args))
+
+
+def report_query(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a per-report `analytics` query (report_cells, report_sections…), cached by file version."""
+    path = db_path()
+    return guarded(lambda: _cached_report(fn.__name__, path, version(path), args))
+
+
+def guarded(run: Callable[[], Any]) -> Any:
+    """Turn database failures into a Chinese message with the way out; never a traceback."""
+    try:
+        return run()
+    except (store.StoreError, analytics.AnalyticsError) as exc:
+        st.error(f"{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
+    except duckdb.Error as exc:
+        st.error(f"读取数据库时出错：{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
+    st.stop()
+
+
+def empty(df: pd.DataFrame | None = None) -> bool:
+    """Show the empty-state notice when there is nothing to show; True if so."""
+    if df is None or df.empty:
+        st.info(EMPTY_MESSAGE, icon=":material/info:")
+        return True
+    return False
+
+
+def chart(fig: go.Figure, key: str | None = None, **kwargs: Any) -> Any:
+    return st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+
+
+# ---- sidebar ------------------------------------------------------------------------------------
+
+
+def _load_query_params(options: analytics.FilterOptions) -> None:
+    """Once per session: take the selection from the URL (a shared link)."""
+    if st.session_state.get("_qp_loaded"):
+        return
+    st.session_state["_qp_loaded"] = True
+    qp = st.query_params
+    if qp.get("district") in options.districts:
+        st.session_state["f_district"] = qp["district"]
+    units = qp.get_all("unit")
+    if units:
+        st.session_state["f_units"] = units
+    years = qp.get("years", "")
+    lo, _, hi = years.partition("-")
+    if lo.isdigit() and hi.isdigit():
+        st.session_state["f_years"] = (int(lo), int(hi))
+    if qp.get("template") in options.templates:
+        st.session_state["f_template"] = qp["template"]
+
+
+def _save_query_params(f: Filters, years: tuple[int, ...]) -> None:
+    qp = st.query_params
+    values: dict[str, str | list[str] | None] = {
+        "district": f.district,
+        "unit": list(f.units) or None,
+        "years": f"{f.year_from}-{f.year_to}"
+        if years and (f.year_from, f.year_to) != (years[0], years[-1])
+        else None,
+        "template": f.template,
+        "db": st.session_state.get("f_db") or None,
+    }
+    for key, value in values.items():
+        if value:
+            if qp.get_all(key) != (value if isinstance(value, list) else [value]):
+                qp[key] = value
+        elif key in qp:
+            del qp[key]
+
+
+def _valid(key: str, allowed: tuple, default: Any) -> None:
+    """Drop a remembered value that the current database does not offer."""
+    value = st.session_state.get(key, default)
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in allowed]
+    elif value not in allowed:
+        st.session_state[key] = default
+
+
+def _db_widget() -> str:
+    with st.sidebar.expander("数据库", icon=":material/database:"):
+        if "f_db" not in st.session_state and st.query_params.get("db"):
+            st.session_state["f_db"] = st.query_params["db"]
+        st.text_input(
+            "数据库文件",
+            key="f_db",
+            placeholder=default_db(),
+            help="留空使用默认数据库（环境变量 GI_DB 或 data/gi.duckdb）",
+        )
+        st.caption(f"当前：`{db_path()}`")
+    return db_path()
+
+
+def sidebar() -> Filters:
+    """Draw the shared selection in the sidebar, remember it and put it in the URL."""
+    path = _db_widget()
+    options = guarded(lambda: _cached_options(path, version(path)))
+    _load_query_params(options)
+    if options.empty:
+        st.session_state["_filters"] = Filters()
+        return Filters()
+    sb = st.sidebar
+    sb.subheader("筛选", divider="gray")
+    _valid("f_district", (ALL, *options.districts), ALL)
+    district = sb.selectbox("区县", (ALL, *options.districts), key="f_district")
+    pool = (
+        options.units.get(district)
+        if district != ALL
+        else sorted({u for us in options.units.values() for u in us})
+    )
+    _valid("f_units", tuple(pool or ()), [])
+    units = sb.multiselect("单位", pool or [], key="f_units", placeholder="全部单位（可输入搜索）")
+    years = options.years
+    if "f_years" in st.session_state:
+        lo, hi = st.session_state["f_years"]
+        st.session_state["f_years"] = (
+            (max(lo, years[0]), min(hi, years[-1])) if lo <= hi else (years[0], years[-1])
+        )
+    if len(years) > 1:
+        lo, hi = sb.select_slider(
+            "年度", years, value=st.session_state.get("f_years", (years[0], years[-1])), key="f_years"
+        )
+    else:
+        lo = hi = years[0]
+    _valid("f_template", (ALL, *options.templates), ALL)
+    template = sb.selectbox(
+        "模板版本",
+        (ALL, *options.templates),
+        key="f_template",
+        format_func=lambda t: t if t == ALL else f"{t}年版",
+    )
+    f = Filters(
+        None if district == ALL else district,
+        tuple(units),
+        int(lo),
+        int(hi),
+        None if template == ALL else template,
+    )
+    st.session_state["_filters"] = f
+    _save_query_params(f, years)
+    return f
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_options(path: str, version: str) -> analytics.FilterOptions:
+    return analytics.filter_options(path)
+
+
+# ---- first start --------------------------------------------------------------------------------
+
+
+def ensure_demo_db() -> None:
+    """On first start, build the default database from the bundled sample reports, visibly."""
+    path = Path(default_db())
+    if path.exists() or st.session_state.get("f_db") or not DEMO_REPORTS.is_dir():
+        return
+    files = sorted(
+        p
+        for p in DEMO_REPORTS.rglob("*")
+        if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm", ".docx", ".pdf")
+    )
+    if not files:
+        return
+    try:
+        from . import importer
+    except ImportError:
+        st.warning("导入模块尚未就绪，无法构建示例数据库。", icon=":material/warning:")
+        return
+    with st.status("正在导入示例数据…", expanded=True) as status:
+        bar = st.progress(0.0, text=f"共 {len(files)} 个文件")
+
+        def progress(done: int, total: int, *_: Any) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
+
+        importer.ingest_paths([DEMO_REPORTS], path, progress=progress)
+        status.update(label="示例数据已导入", state="complete", expanded=False)
+
+
+def demo_notice() -> None:
+    """Say when the data shown is the bundled sample, and how to use one's own reports."""
+    if Path(db_path()).resolve() == (ROOT / "data" / "gi.duckdb").resolve():
+        st.sidebar.caption(
+            ":material/info: 当前显示的是**示例数据**（虚构的示范区县）。"
+            "要分析自己的报告，请在“导入”页上传，或用 `gi-analytics ingest 文件夹 --db 文件` "
+            "建立数据库后在上方“数据库”中选择。"
+        )
+
+
+def report_link_params(unit: str, year: int) -> dict[str, str]:
+    """Query parameters that open the report page on one report and keep the selection."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k in _QP.values()}
+    units = st.query_params.get_all("unit")
+    out: dict[str, Any] = {**params, "r_unit": unit, "r_year": str(int(year))}
+    if units:
+        out["unit"] = units
+    return out
+
+
+# ---- uploads ------------------------------------------------------------------------------------
+
+UPLOAD_SUFFIXES = ("txt", "html", "htm", "docx", "pdf", "zip")
+MAX_FILES = 500
+MAX_FILE_MB = 50
+MAX_ZIP_TOTAL_MB = 300
+
+
+def unpack_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """Expand zip archives (bounded in count and size) into (name, bytes); list what was refused and why."""
+    import io
+    import zipfile
+
+    items: list[tuple[str, bytes]] = []
+    refused: list[tuple[str, str]] = []
+    for name, data in uploads:
+        if not name.lower().endswith(".zip"):
+            items.append((name, data))
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                items_in, refused_in = _unzip(name, archive)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            refused.append((name, "压缩包已损坏，无法打开"))
+            continue
+        items += items_in
+        refused += refused_in
+    if len(items) > MAX_FILES:
+        refused += [(n, f"超过单次导入上限（{MAX_FILES}个文件）") for n, _ in items[MAX_FILES:]]
+        items = items[:MAX_FILES]
+    return items, refused
+
+
+def _unzip(name: str, archive: Any) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    items, refused, total = [], [], 0
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        inner = f"{name}/{info.filename}"
+        suffix = info.filename.rsplit(".", 1)[-1].lower()
+        if suffix not in UPLOAD_SUFFIXES or suffix == "zip":
+            refused.append((inner, "不支持的文件类型（仅限 txt、html、docx、pdf）"))
+        elif info.file_size > MAX_FILE_MB * 2**20:
+            refused.append((inner, f"文件超过 {MAX_FILE_MB} MB"))
+        elif total + info.file_size > MAX_ZIP_TOTAL_MB * 2**20:
+            refused.append((inner, f"压缩包解压后超过 {MAX_ZIP_TOTAL_MB} MB，其余文件未导入"))
+        else:
+            data = archive.read(info)[: MAX_FILE_MB * 2**20 + 1]
+            total += len(data)
+            items.append((inner, data))
+    return items, refused
