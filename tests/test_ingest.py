@@ -227,6 +227,27 @@ def test_docx_built_merges(tmp_path: Path) -> None:
     ]
 
 
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_docx_tracked_changes_and_content_controls(tmp_path: Path) -> None:
+    from docx.oxml import parse_xml
+
+    document = python_docx.Document()
+    paragraph = document.add_paragraph("原文")
+    for xml in (
+        f'<w:ins {W} w:id="1" w:author="a"><w:r><w:t>新增</w:t></w:r></w:ins>',
+        f'<w:del {W} w:id="2" w:author="a"><w:r><w:delText>删除</w:delText></w:r></w:del>',
+        f"<w:sdt {W}><w:sdtContent><w:r><w:t>控件</w:t></w:r></w:sdtContent></w:sdt>",
+    ):
+        paragraph._p.append(parse_xml(xml))
+    block = f"<w:sdt {W}><w:sdtContent><w:p><w:r><w:t>块级控件</w:t></w:r></w:p></w:sdtContent></w:sdt>"
+    document.element.body.insert(0, parse_xml(block))
+    path = tmp_path / "changes.docx"
+    document.save(str(path))
+    assert texts(files.read_path(path)) == ["块级控件", "原文新增控件"]
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

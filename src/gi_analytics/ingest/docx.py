@@ -18,7 +18,9 @@ MAX_ENTRIES = 10_000
 _RATIO_FLOOR = 20 * 2**20  # ratios are only judged once the content is this large
 
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
-_TR, _TC = qn("w:tr"), qn("w:tc")
+_TR, _TC, _R = qn("w:tr"), qn("w:tc"), qn("w:r")
+# Elements between a run and its paragraph that mean the run is not the paragraph's visible text.
+_NOT_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), _P})
 
 
 def read(data: bytes, name: str) -> Document:
@@ -56,7 +58,7 @@ def _blocks(body: etree._Element) -> Iterator[Block]:
         if child is None:
             stack.pop()
         elif child.tag == _P:
-            text = child.text.strip()
+            text = paragraph_text(child).strip()
             if text:
                 yield TextBlock(text)
         elif child.tag == _TBL:
@@ -84,5 +86,20 @@ def table_grid(tbl: etree._Element) -> Grid:
 
 def _cell_text(tc: etree._Element) -> str:
     """Paragraphs of the cell, nested tables' paragraphs included, one per line."""
-    lines = (p.text.strip() for p in tc.iter(_P))
+    lines = (paragraph_text(p).strip() for p in tc.iter(_P))
     return "\n".join(line for line in lines if line)
+
+
+def paragraph_text(p: etree._Element) -> str:
+    """Runs anywhere in the paragraph (hyperlinks, tracked insertions, content controls, fields),
+    except deleted text and text boxes."""
+    return "".join(run.text for run in p.iter(_R) if _belongs_to(run, p))
+
+
+def _belongs_to(run: etree._Element, p: etree._Element) -> bool:
+    node = run.getparent()
+    while node is not None and node is not p:
+        if node.tag in _NOT_TEXT:
+            return False
+        node = node.getparent()
+    return node is p
