@@ -384,6 +384,27 @@ def test_pdf_made_with_reportlab() -> None:
     ]
 
 
+def test_pdf_with_owner_password_only_is_read() -> None:
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, encrypt=StandardEncryption("", ownerPassword="owner", canCopy=0))
+    page.drawString(72, 720, "2024 report")
+    page.save()
+    assert texts(pdf.read(buffer.getvalue(), "a.pdf")) == ["2024 report"]
+
+
+def _unmapped_cjk_pdf() -> bytes:
+    """pdfminer cannot map this file's CJK glyphs to Unicode: it yields "(cid:4162)" for each."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    buffer = io.BytesIO()
+    page = _cjk_canvas(buffer, encrypt=StandardEncryption("", ownerPassword="owner"))
+    page.drawString(72, 720, "一、总体情况")
+    page.save()
+    return buffer.getvalue()
+
+
 def _encrypted_pdf() -> bytes:
     buffer = io.BytesIO()
     page = _cjk_canvas(buffer, encrypt="secret")
@@ -409,10 +430,11 @@ def _image_only_pdf() -> bytes:
     [
         (_encrypted_pdf, "PDF 已加密"),
         (_image_only_pdf, "没有可提取的文字"),
+        (_unmapped_cjk_pdf, "文字无法转换"),
         (lambda: _made_pdf()[:1500], "PDF 文件已损坏"),
         (lambda: b"%PDF-1.7\n" + b"\x00garbage" * 100, "PDF 文件已损坏"),
     ],
-    ids=["encrypted", "image-only", "truncated", "garbage"],
+    ids=["encrypted", "image-only", "unmapped-glyphs", "truncated", "garbage"],
 )
 def test_pdf_unreadable(make, reason: str) -> None:
     with pytest.raises(ReadError, match=reason):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pdfplumber
@@ -26,20 +26,24 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-_FOOTER_ZONE = 0.92  # a bare number below this share of the page height is a page number
+_FOOTER_ZONE = 0.92
+_MAX_UNMAPPED_SHARE = 0.2  # characters pdfminer cannot map to Unicode come out as "(cid:123)"  # a bare number below this share of the page height is a page number
 
 
 def read(data: bytes, name: str) -> Document:
     blocks: list[Block] = []
-    has_text = False
+    chars = unmapped = 0
     with _open(data) as pdf:
         for page in pdf.pages:
-            has_text = has_text or bool(page.chars)
-            blocks.extend(page_blocks(page))
+            blocks.extend(_guarded(page_blocks, page))
+            chars += len(page.chars)
+            unmapped += sum(1 for char in page.chars if char["text"].startswith("(cid:"))
             page.close()
         pages = len(pdf.pages)
-    if not has_text:
+    if not chars:
         raise ReadError("PDF 中没有可提取的文字（可能是扫描件），请提供文字版 PDF 或 Word 文件")
+    if unmapped > chars * _MAX_UNMAPPED_SHARE:
+        raise ReadError("PDF 中的文字无法转换（字体缺少编码信息），请提供 Word 文件或重新导出的 PDF")
     return Document(name=name, format="pdf", blocks=blocks, pages=pages)
 
 
@@ -55,6 +59,16 @@ def _open(data: bytes) -> pdfplumber.PDF:
     except Exception:  # pdfminer raises many kinds (PSEOF, KeyError, TypeError, …) on broken files
         raise ReadError("PDF 文件已损坏，无法读取") from None
     return pdf
+
+
+def _guarded(action: Callable[[Page], list[Block]], page: Page) -> list[Block]:
+    """A page whose content cannot be interpreted is a read error naming the page, not a traceback."""
+    try:
+        return action(page)
+    except ReadError:
+        raise
+    except Exception:  # pdfminer raises many kinds on a broken content stream
+        raise ReadError(f"PDF 第 {page.page_number} 页已损坏，无法读取") from None
 
 
 def page_blocks(page: Page) -> list[Block]:
@@ -125,5 +139,5 @@ def iter_page_blocks(data: bytes) -> Iterator[list[Block]]:
     """Blocks page by page (for benchmarks and debugging)."""
     with _open(data) as pdf:
         for page in pdf.pages:
-            yield page_blocks(page)
+            yield _guarded(page_blocks, page)
             page.close()
