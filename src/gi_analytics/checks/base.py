@@ -20,7 +20,7 @@ def hits(records: Iterable[dict[str, Any]]) -> pd.DataFrame:
     df = pd.DataFrame(
         list(records), columns=[c for c in FINDING_COLUMNS if c not in ("check_id", "severity")]
     )
-    df["status"] = df["status"].fillna(FAILED)
+    df["status"] = df["status"].astype(object).where(df["status"].notna(), FAILED)
     return df
 
 
