@@ -263,7 +263,7 @@ def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None,
         for cell in lines[index].cells:
             text = compact(cell)
             if first is None:
-                if text in ("行政复议", "行政诉讼"):
+                if text == "行政诉讼" or (text.startswith("行政复议") and len(text) <= 30):
                     first = last = index
             elif is_value_text(cell):
                 tokens.append(cell)

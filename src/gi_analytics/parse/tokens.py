@@ -49,10 +49,16 @@ def document_lines(doc: Document) -> list[Line]:
                 lines.append(Line(_drop_merged(cells), True, len(lines) + 1))
         else:
             for raw in block.text.split("\n"):
-                lines.append(
-                    Line(tuple(normalize(c) for c in re.split(r"[\t|]", raw)), False, len(lines) + 1)
-                )
+                lines.append(Line(_text_cells(raw), False, len(lines) + 1))
     return lines
+
+
+def _text_cells(raw: str) -> tuple[str, ...]:
+    """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none."""
+    raw = raw.rstrip()
+    if raw.endswith("|"):
+        raw = raw[:-1]
+    return tuple(normalize(c) for c in re.split(r"[\t|]", raw))
 
 
 def _drop_merged(cells: tuple[str | None, ...]) -> tuple[str, ...]:
