@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import zipfile
 from pathlib import Path
 
@@ -487,6 +488,25 @@ def test_content_wins_over_wrong_extension(data: bytes, name: str, fmt: str) -> 
 def test_read_bytes_refuses(data: bytes, name: str, reason: str) -> None:
     with pytest.raises(ReadError, match=reason):
         files.read_bytes(data, name)
+
+
+@pytest.mark.parametrize(
+    ("path", "tries"), [(HUAIAN, 4), (TEMPLATE, 40), (PINGCHANGGUAN, 30)], ids=lambda v: getattr(v, "name", v)
+)
+def test_damaged_files_give_read_error_or_document(path: Path, tries: int) -> None:
+    """Random byte damage and truncation: a Document or a ReadError, never another exception."""
+    rng = random.Random(path.name)
+    original = path.read_bytes()
+    for _ in range(tries):
+        data = bytearray(original)
+        for _ in range(rng.choice([1, 5, 50])):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(1, len(data))]
+        try:
+            assert isinstance(files.read_bytes(bytes(data), path.name), Document)
+        except ReadError as exc:
+            assert str(exc)
 
 
 def test_read_path_limits(tmp_path: Path) -> None:

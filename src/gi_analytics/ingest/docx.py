@@ -17,6 +17,9 @@ MAX_RATIO = 200  # uncompressed/compressed; real .docx files are ~10-30
 MAX_ENTRIES = 10_000
 _RATIO_FLOOR = 20 * 2**20  # ratios are only judged once the content is this large
 
+# What zipfile raises on a damaged archive (NotImplementedError: a garbled "version needed" field).
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError)
+
 _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtContent")
 _TR, _TC, _R = qn("w:tr"), qn("w:tc"), qn("w:r")
 # Elements between a run and its paragraph that mean the run is not the paragraph's visible text.
@@ -33,7 +36,7 @@ def check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+    except ZIP_ERRORS:
         raise ReadError("不是有效的 Word 文档（.docx）：文件已损坏或不是 zip 格式") from None
     total = sum(entry.file_size for entry in entries)
     packed = sum(entry.compress_size for entry in entries) or 1

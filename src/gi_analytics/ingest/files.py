@@ -89,7 +89,7 @@ def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except docx.ZIP_ERRORS:
         return False
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -17,6 +18,9 @@ from pdfplumber.utils.exceptions import PdfminerException
 from gi_analytics.ingest import Block, Document, Grid, ReadError, TableBlock, TextBlock
 
 BBox = tuple[float, float, float, float]
+
+# pdfminer logs every oddity of a damaged file as a warning; the reader reports what matters as ReadError.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # A line that is only a page number: "- 5 -", "— 5 —", "第 5 页", "第5页 共6页", "5/6".
 _PAGE_NUMBER = re.compile(
