@@ -25,7 +25,8 @@ _PROSE_UNIT = re.compile(r"20\d\d年(?:度)?,?(?P<unit>[\u4e00-\u9fff]{2,8}?(?:�
 
 def parse_document(doc: Document) -> Report:
     lines = document_lines(doc)
-    headings = {h.no: h.line for h in find_headings(lines)}
+    found, repeats = find_headings(lines)
+    headings = {h.no: h.line for h in found}
     report = Report(source=doc.name)
     problems = report.problems
 
@@ -35,8 +36,8 @@ def parse_document(doc: Document) -> Report:
     report.period = find_period(full_text)
     _fill_missing_identity(report, full_text)
 
-    scans = _read_tables(report, lines, headings)
-    report.sections = _sections(lines, headings, scans, title_line)
+    occupied = _read_tables(report, lines, headings)
+    report.sections = _sections(lines, headings, occupied | repeats, title_line)
     for spec in form.SECTIONS:
         if spec.no not in headings:
             problems.append(
@@ -80,7 +81,8 @@ def _fill_missing_identity(report: Report, text: str) -> None:
             report.problems.append(Problem("unit.missing", Severity.WARNING, "无法确定报告单位", "标题"))
 
 
-def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) -> list[Scan]:
+def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) -> set[int]:
+    """Reads the three tables into the report; returns the lines they occupy."""
     end = len(lines)
     after = {no: min([h for n, h in headings.items() if n > no], default=end) for no in range(1, 7)}
     requests_start = headings.get(3, _first_line(lines, _REQUESTS_MARK))
@@ -118,7 +120,11 @@ def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) ->
                 "表三",
             )
         )
-    return [active_scan, requests_scan, appeals_scan]
+    occupied: set[int] = set()
+    for scan in (active_scan, requests_scan, appeals_scan):
+        if scan.first is not None:
+            occupied.update(range(scan.first, scan.last + 1))
+    return occupied
 
 
 def _missing_rows(report: Report, table: dict, template: str | None) -> None:
@@ -140,20 +146,15 @@ def _first_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
     )
 
 
-def _sections(
-    lines: list[Line], headings: dict[int, int], scans: list[Scan], title_line: int | None
-) -> list[Section]:
-    in_table = set()
-    for scan in scans:
-        if scan.first is not None:
-            in_table.update(range(scan.first, scan.last + 1))
+def _sections(lines: list[Line], headings: dict[int, int], skip: set[int], title_line: int | None) -> list[Section]:
+    """Each heading's text up to the next heading, without table lines, repeated headings or the title."""
     title = compact(line_text(lines[title_line])) if title_line is not None else None
     ordered = sorted(headings.items(), key=lambda item: item[1])
     sections = []
     for i, (no, start) in enumerate(ordered):
         end = ordered[i + 1][1] if i + 1 < len(ordered) else len(lines)
-        body = [_prose(lines[j]) for j in range(start + 1, end) if j not in in_table]
-        body = [t for t in body if t and compact(t) != title and not _is_heading_repeat(t, no)]
+        body = [_prose(lines[j]) for j in range(start + 1, end) if j not in skip]
+        body = [t for t in body if t and compact(t) != title]
         if no in form.TABLE_SECTIONS:
             body = [t for t in body if "。" in t and "勾稽关系" not in t]
         sections.append(Section(no, _heading_title(lines[start]), "\n".join(body)))
@@ -168,7 +169,3 @@ def _heading_title(line: Line) -> str:
     return re.sub(r"^(?:[一二三四五六][、.,:]?|\([一二三四五六]\))", "", compact(line_text(line))).rstrip(
         "。:"
     )
-
-
-def _is_heading_repeat(text: str, no: int) -> bool:
-    return any(h.no == no for h in find_headings([Line((text,), False, 0)]))

@@ -30,18 +30,22 @@ class Heading:
     line: int  # index into the lines
 
 
-def find_headings(lines: list[Line]) -> list[Heading]:
-    """Section headings in order; a heading that repeats an earlier number (a title printed twice) is skipped."""
+def find_headings(lines: list[Line]) -> tuple[list[Heading], set[int]]:
+    """Section headings in order, and the lines that repeat an earlier heading (a title printed twice)."""
     found: list[Heading] = []
+    repeats: set[int] = set()
     for index, line in enumerate(lines):
         text = compact(line_text(line))
         if not text or len(text) > 40:
             continue
-        for no, pattern in _HEADING.items():
-            if pattern.match(text) and (not found or no > found[-1].no):
-                found.append(Heading(no, index))
-                break
-    return found
+        no = next((no for no, pattern in _HEADING.items() if pattern.match(text)), None)
+        if no is None:
+            continue
+        if not found or no > found[-1].no:
+            found.append(Heading(no, index))
+        else:
+            repeats.add(index)
+    return found, repeats
 
 
 def find_title(lines: list[Line], limit: int) -> tuple[str | None, int | None, int | None]:

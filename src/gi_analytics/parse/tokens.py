@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..ingest import Document, TableBlock
 from ..model import Cell, CellState
@@ -28,6 +29,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def compact(text: str) -> str:
     """A label as it is matched: normalized, without any white space, with `1、` written `1.`."""
     return _ENUM.sub(r"\1.", _SPACE.sub("", normalize(text)))
