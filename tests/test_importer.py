@@ -228,3 +228,13 @@ def test_big_batches_are_parsed_in_a_process_pool_with_the_same_result(tmp_path:
     ]
     pool_rows, serial_rows = dump(tmp_path / "pool.duckdb"), dump(tmp_path / "serial.duckdb")
     assert pool_rows["cells"] == serial_rows["cells"] and len(pool_rows["reports"]) == 45
+
+
+def test_findings_are_recomputed_inside_the_same_write(tmp_path: Path) -> None:
+    db = tmp_path / "gi.duckdb"
+    result = ingest_paths([SAMPLE], db, year=2021)
+    with store.read_connection(db) as con:
+        findings = store.load_findings(con)
+    assert ("report.all_zero", result.files[0].report_id) in set(
+        zip(findings.check_id, findings.report_id, strict=True)
+    )

@@ -19,6 +19,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from . import store
+from .checks import run_all
 from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from .parse import parse_document
@@ -324,19 +325,8 @@ def _store(
     resolved = [resolver.apply(item) for item in parsed]
     try:
         batch = store.write_batch(
-            db_path, resolved, keep_originals=keep, after_write=_run_checks, rebuild=rebuild
+            db_path, resolved, keep_originals=keep, after_write=run_all, rebuild=rebuild
         )
     except store.StoreError as exc:
         raise IngestError(str(exc)) from None
     return IngestResult(Path(db_path), batch.files, batch.changed)
-
-
-def _run_checks(con: object) -> None:
-    """Recompute the findings inside the ingest's write (the checks package may not exist yet)."""
-    try:
-        from . import checks
-    except ImportError:
-        return
-    run_all = getattr(checks, "run_all", None)
-    if run_all is not None:
-        run_all(con)
