@@ -6,7 +6,7 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pdfplumber
@@ -30,8 +30,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4})$"
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-_FOOTER_ZONE = 0.92
-_MAX_UNMAPPED_SHARE = 0.2  # characters pdfminer cannot map to Unicode come out as "(cid:123)"  # a bare number below this share of the page height is a page number
+_FOOTER_ZONE = 0.92  # a bare number below this share of the page height is a page number
+_MAX_UNMAPPED_SHARE = 0.2  # characters pdfminer cannot map to Unicode come out as "(cid:123)"
 
 
 def read(data: bytes, name: str) -> Document:
@@ -137,11 +137,3 @@ def _is_page_number(text: str, top: float, height: float) -> bool:
     if _PAGE_NUMBER.match(compact):
         return True
     return bool(_BARE_NUMBER.match(compact)) and top > height * _FOOTER_ZONE
-
-
-def iter_page_blocks(data: bytes) -> Iterator[list[Block]]:
-    """Blocks page by page (for benchmarks and debugging)."""
-    with _open(data) as pdf:
-        for page in pdf.pages:
-            yield _guarded(page_blocks, page)
-            page.close()
