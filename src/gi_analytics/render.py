@@ -333,15 +333,19 @@ def render_docx(blocks: list[Block]) -> bytes:
 
 
 def _docx_table(document, grid: tuple) -> None:
+    from docx.table import _Cell
+
     table = document.add_table(rows=len(grid), cols=len(grid[0]))
     table.style = "Table Grid"
+    # cells taken once from the fresh XML: python-docx's table.cell() rescans the whole table on every call
+    cells = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
     for r, row in enumerate(grid):
         for c, s in enumerate(row):
             if s is None:
                 continue
-            cell = table.cell(r, c)
+            cell = cells[r][c]
             if s.rowspan > 1 or s.colspan > 1:
-                cell = cell.merge(table.cell(r + s.rowspan - 1, c + s.colspan - 1))
+                cell = cell.merge(cells[r + s.rowspan - 1][c + s.colspan - 1])
             cell.text = s.text
 
 
