@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from .. import form
 from .base import hits, not_evaluated
@@ -162,28 +163,40 @@ def _documents(inp: CheckInput) -> pd.DataFrame:
     return docs
 
 
-def _candidate_pairs(docs: pd.DataFrame) -> pd.DataFrame:
+def _previous_pairs(docs: pd.DataFrame) -> pd.DataFrame:
+    """(i, j): doc i and the same unit's same section one year earlier, lengths within a factor 2."""
     d = docs.reset_index(names="i")
-    prev = d.assign(year=d["year"] + 1).merge(d, on=["unit_id", "no", "year"], suffixes=("_l", "_r"))
-    prev = prev.rename(columns={"i_l": "j", "i_r": "i"}).assign(kind="prev")
-    peers = d[d["district"] != ""].merge(d[d["district"] != ""], on=["district", "year", "no"], suffixes=("", "_p"))
-    peers = peers[peers["unit_id"] != peers["unit_id_p"]].rename(columns={"i_p": "j"}).assign(kind="peer")
-    pairs = pd.concat([prev[["i", "j", "kind"]], peers[["i", "j", "kind"]]], ignore_index=True)
+    pairs = d.assign(year=d["year"] + 1).merge(d, on=["unit_id", "no", "year"], suffixes=("_l", "_r"))
+    pairs = pairs.rename(columns={"i_l": "j", "i_r": "i"})[["i", "j"]]
     length = docs["length"].to_numpy()
-    ratio = np.minimum(length[pairs["i"]], length[pairs["j"]]) / np.maximum(length[pairs["i"]], length[pairs["j"]])
-    return pairs[ratio >= 0.5]  # a text twice as long as another cannot be ≥0.9 similar to it
+    a, b = length[pairs["i"]], length[pairs["j"]]
+    return pairs[np.minimum(a, b) / np.maximum(a, b) >= 0.5]  # twice as long cannot be ≥0.9 similar
+
+
+def _peer_best(x: sparse.csr_matrix, docs: pd.DataFrame) -> pd.DataFrame:
+    """For each doc, its most similar doc of another unit, same district, year and section (group by group)."""
+    out = []
+    grouped = docs[docs["district"] != ""].groupby(["district", "year", "no"]).indices
+    unit = docs["unit_id"].to_numpy()
+    for rows in grouped.values():
+        if len(rows) < 2:
+            continue
+        sim = (x[rows] @ x[rows].T).toarray()  # one small group, never all pairs
+        sim[unit[rows][:, None] == unit[rows][None, :]] = 0.0
+        best = sim.argmax(axis=1)
+        out.append(pd.DataFrame({"i": rows, "j": rows[best], "sim": sim[np.arange(len(rows)), best]}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "sim"])
 
 
 def text_reused(inp: CheckInput) -> pd.DataFrame:
     docs = _documents(inp)
-    pairs = _candidate_pairs(docs)
-    if pairs.empty:
+    if docs.empty:
         return hits([])
-    used = np.unique(np.r_[pairs["i"], pairs["j"]])
-    x = vectorize(docs["norm"].to_numpy()[used].tolist())
-    row = pd.Series(np.arange(len(used)), index=used)
-    pairs = pairs.assign(sim=pair_cosine(x, row[pairs["i"]].to_numpy(), row[pairs["j"]].to_numpy()))
-    pairs = pairs[pairs["sim"] >= REUSE_THRESHOLD].sort_values("sim", ascending=False).drop_duplicates(["i", "kind"])
+    x = vectorize(docs["norm"].tolist())
+    prev = _previous_pairs(docs)
+    prev = prev.assign(sim=pair_cosine(x, prev["i"].to_numpy(), prev["j"].to_numpy()), kind="prev")
+    pairs = pd.concat([prev, _peer_best(x, docs).assign(kind="peer")], ignore_index=True)
+    pairs = pairs[pairs["sim"] >= REUSE_THRESHOLD]
     records = []
     for i, j, kind, sim in pairs[["i", "j", "kind", "sim"]].itertuples(index=False):
         a, b = docs.iloc[i], docs.iloc[j]

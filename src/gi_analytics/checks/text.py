@@ -18,7 +18,8 @@ from .base import hits, not_evaluated
 from .frames import CheckInput, fmt
 
 TEXT_SECTIONS = (1, 5, 6)
-CLAUSE = re.compile(r"[^，。；,;！!？?\n]*(?:申请|复议|诉讼)[^，。；,;！!？?\n]*")
+CLAUSE_END = re.compile(r"[，。；,;！!？?\n]")
+CLAUSE_WORDS = ("申请", "复议", "诉讼")
 REQUEST_COUNT = re.compile(
     r"(?:收到|受理|接收|新收|接到)[^0-9]{0,20}?申请(?:共计|共|合计|数量为|数为|为)?(\d+)(?:件|个|份|条)"
 )
@@ -34,8 +35,9 @@ APPEAL_KINDS = {"review": "行政复议", "litigation": "行政诉讼"}
 
 def _clauses(text: str) -> Iterator[str]:
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    for m in CLAUSE.finditer(text):
-        yield m.group(0)
+    for clause in CLAUSE_END.split(text):
+        if any(w in clause for w in CLAUSE_WORDS):
+            yield clause
 
 
 def _appeal_counts(clause: str) -> dict[str, int]:
