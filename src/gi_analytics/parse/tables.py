@@ -72,7 +72,7 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
     context = ""
     for index in range(start, end):
         line = lines[index]
-        if any(stop(compact(c)) for c in line.cells if c):
+        if any(stop(compact(c)) for c in line.cells if not is_value_text(c)):
             break
         if line.grid:
             row, context = _grid_row(line, index, match, context)

@@ -22,8 +22,10 @@ _NOTHING = re.compile(r"^(?:[-—–_－/／\\]+|无|空|不适用)$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(?:万元|元|件|个|条|项)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+_CELL_SPLIT = re.compile(r"[\t|]")
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """NFKC (full-width digits and brackets, Kangxi radicals), straight quotes, trimmed."""
     return unicodedata.normalize("NFKC", text).translate(_QUOTES).strip()
@@ -60,7 +62,7 @@ def _text_cells(raw: str) -> tuple[str, ...]:
     raw = raw.rstrip()
     if raw.endswith("|"):
         raw = raw[:-1]
-    return tuple(normalize(c) for c in re.split(r"[\t|]", raw))
+    return tuple(normalize(c) for c in _CELL_SPLIT.split(raw))
 
 
 def _drop_merged(cells: tuple[str | None, ...]) -> tuple[str, ...]:
@@ -75,6 +77,7 @@ def line_text(line: Line) -> str:
     return "".join(line.cells)
 
 
+@lru_cache(maxsize=1 << 14)
 def read_cell(text: str) -> Cell:
     """One cell's text -> a Cell. Whether the number is a valid count is for the checks to say."""
     raw = text
@@ -90,6 +93,7 @@ def read_cell(text: str) -> Cell:
     return Cell(CellState.NUMBER, int(value) if value.is_integer() else value, raw)
 
 
+@lru_cache(maxsize=1 << 14)
 def is_value_text(text: str) -> bool:
     """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage."""
     return (
