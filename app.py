@@ -19,7 +19,7 @@ PAGES = {
     "核查": [
         ("pages/warnings.py", "一致性警告", ":material/warning:", "warnings"),
         ("pages/report.py", "报告详情", ":material/description:", "report"),
-        ("pages/compare.py", "文本比对", ":material/difference:", "compare"),  # issue 6, when it exists
+        ("pages/text_compare.py", "文本对比", ":material/difference:", "compare"),  # issue 6
     ],
     "数据": [
         ("pages/import_reports.py", "导入", ":material/upload_file:", "import"),

@@ -291,17 +291,29 @@ def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) 
     return row[0] if row else ""
 
 
-def similarity_pairs(path: str | os.PathLike[str], min_score: float = 0.0) -> pd.DataFrame:
-    """Cached pair scores with both reports' unit and year: report_a/b, unit_a/b, year_a/b, district, section_no,
-    score; the most similar first."""
+def similarity_pairs(
+    path: str | os.PathLike[str],
+    min_score: float = 0.0,
+    section_no: int | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Cached pair scores with both reports' unit and year, the most similar first: report_a/b, section_no,
+    score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, or one unit's."""
+    where, params = ["p.score >= ?"], [min_score]
+    for cond, value in (("p.section_no = ?", section_no), ("ra.year = ? AND rb.year = ra.year", year),
+                        ("ua.name = ? AND ub.name = ua.name", unit)):
+        if value is not None:
+            where.append(cond)
+            params.append(value)
     with read_connection(path) as con:
         src = _source(con, "text_similarity")
         sql = f"""SELECT p.report_a, p.report_b, p.section_no, p.score, ua.name AS unit_a, ra.year AS year_a,
                          ub.name AS unit_b, rb.year AS year_b, ua.district
                   FROM {src} p JOIN reports ra ON ra.report_id = p.report_a JOIN units ua ON ua.unit_id = ra.unit_id
                   JOIN reports rb ON rb.report_id = p.report_b JOIN units ub ON ub.unit_id = rb.unit_id
-                  WHERE p.score >= ? ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
-        return con.execute(sql, [min_score]).df()
+                  WHERE {" AND ".join(where)} ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
+        return con.execute(sql, params).df()
 
 
 def unit_matrix(pairs: pd.DataFrame, section_no: int, year: int, units: Sequence[str]) -> pd.DataFrame:
