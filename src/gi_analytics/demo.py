@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,15 +211,13 @@ class _Generator:
                 items[j].attempt += 1
                 self.compose(items[j])
 
-    def write(self, item: _Item, out_dir: Path, manifest: Manifest) -> None:
+    def planned(self, item: _Item) -> PlannedFile:
         unit = self.units[item.u]
         name = f"{unit.name}_{item.year}.{EXTENSIONS[item.layout]}"
         rng = random.Random(f"{self.seed}:period:{item.u}:{item.year}")
         report = build_report(unit, item.year, item.numbers, item.kind, item.sections, rng)
         report.source = name
-        (out_dir / name).write_bytes(render(report, item.layout))
-        manifest.files.append({"file": name, "unit": unit.name, "year": item.year,
-                               "format": EXTENSIONS[item.layout], "layout": item.layout})
+        return PlannedFile(name, item.layout, report)
 
     def manifest(self, district: str) -> Manifest:
         units = [{"name": u.name, "kind": u.kind} for u in self.units]
@@ -295,27 +292,46 @@ class _Generator:
         return out
 
 
-def _write_items(gen: _Generator, items: Iterator[_Item], out_dir: Path, manifest: Manifest) -> None:
-    for item in items:
-        if item.kind != "missing_report":
-            gen.write(item, out_dir, manifest)
+@dataclass(frozen=True)
+class PlannedFile:
+    name: str  # file name inside the output folder
+    layout: str  # one of render.LAYOUTS
+    report: Report  # what the file says; parsing the file should give back these tables and sections
+
+    def entry(self) -> dict[str, Any]:
+        return {"file": self.name, "unit": self.report.unit, "year": self.report.year,
+                "format": EXTENSIONS[self.layout], "layout": self.layout}
 
 
-def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (2019, 2025), seed: int = 7,
-                      formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
-                      district: str = "示例区") -> Manifest:
-    """A small district in every format, texts checked for accidental near-duplicates; writes manifest.json."""
+def _write(planned: PlannedFile, out_dir: Path, manifest: Manifest) -> None:
+    (out_dir / planned.name).write_bytes(render(planned.report, planned.layout))
+    manifest.files.append(planned.entry())
+
+
+def plan_district(units: int = 25, years: tuple[int, int] = (2019, 2025), seed: int = 7,
+                  formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
+                  district: str = "示例区") -> tuple[Manifest, list[PlannedFile]]:
+    """The district as reports, before any file is written (the manifest's file list is still empty)."""
     gen = _Generator(units, years, seed, tuple(formats), per_kind=2)
     items = {u: gen.unit_items(u) for u in range(units)}
     written = [it for u in items for it in items[u].values() if it.kind != "missing_report"]
     gen.dedupe_texts(written)
     for u in items:
         gen.apply_text_reuse(items, u)
+    manifest = gen.manifest(district)
+    manifest.anomalies = gen.anomalies()
+    return manifest, [gen.planned(item) for item in written]
+
+
+def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (2019, 2025), seed: int = 7,
+                      formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
+                      district: str = "示例区") -> Manifest:
+    """A small district in every format, texts checked for accidental near-duplicates; writes manifest.json."""
+    manifest, planned = plan_district(units, years, seed, formats, district)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = gen.manifest(district)
-    _write_items(gen, iter(written), out_dir, manifest)
-    manifest.anomalies = gen.anomalies()
+    for item in planned:
+        _write(item, out_dir, manifest)
     manifest.write(out_dir / "manifest.json")
     return manifest
 
@@ -333,7 +349,9 @@ def generate_corpus(out_dir: Path, units: int, years: tuple[int, int] = (2019, 2
     for u in range(units):
         current = gen.unit_items(u)
         gen.apply_text_reuse({u - 1: previous, u: current}, u)
-        _write_items(gen, iter(current.values()), out_dir, manifest)
+        for item in current.values():
+            if item.kind != "missing_report":
+                _write(gen.planned(item), out_dir, manifest)
         previous = current
     manifest.anomalies = gen.anomalies()
     manifest.write(out_dir / "manifest.json")

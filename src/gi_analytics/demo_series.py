@@ -252,6 +252,8 @@ def simulate_unit(rng: random.Random, unit: Unit, years: list[int], kinds: dict[
             out[year] = copy.deepcopy(out[year - 1])
             continue
         zero = kind == "zero_filled"
+        if zero:  # nothing carried in either (the year before closed everything; a first year starts empty)
+            state.carry = dict.fromkeys(PARTS, 0)
         new_total = 0 if zero else max(1, round(rng.gauss(unit.scale, unit.scale * 0.3)))
         hold = kind == "missing_report" or next_kind == "copied_numbers"
         requests = _simulate_requests(rng, unit, state.carry, new_total, 0.06 if street else 0.08, hold)

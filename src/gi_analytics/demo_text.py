@@ -212,8 +212,9 @@ def section5(rng: random.Random, self_ref: str) -> str:
     """存在的主要问题及改进情况: no numbers and no unit name, so it can be copied verbatim between reports."""
     problems = _pick(rng, PROBLEMS, rng.randint(2, 4))
     measures = _pick(rng, MEASURES, rng.randint(3, 5))
-    lead_p = rng.choice(LEADS_PROBLEMS).format(self_ref=self_ref)
-    lead_m = rng.choice(LEADS_MEASURES).format(self_ref=self_ref)
+    lead = rng.randrange(len(LEADS_PROBLEMS))  # the two lead-ins are written as pairs
+    lead_p = LEADS_PROBLEMS[lead].format(self_ref=self_ref)
+    lead_m = LEADS_MEASURES[lead].format(self_ref=self_ref)
     first = lead_p + "；".join(o + p for o, p in zip(ORDINALS, problems, strict=False)) + "。"
     second = lead_m + "；".join(o + m for o, m in zip(ORDINALS, measures, strict=False)) + "。"
     return first + "\n" + second
