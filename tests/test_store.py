@@ -295,3 +295,22 @@ def test_a_reader_opened_after_a_swap_sees_new_data_while_an_older_reader_is_sti
         with store.read_connection(db) as new:
             assert len(store.load_reports(new)) == 2
         assert len(store.load_reports(old)) == 1  # a reader keeps the snapshot it opened
+
+
+def test_without_a_district_a_unit_name_known_in_one_district_is_that_unit(db: Path) -> None:
+    store.write_batch(db, [parsed("甲镇", 2021)])  # district 示例区
+    item = parsed("甲镇", 2022)
+    item.district = ""
+    assert store.write_batch(db, [item]).files[0].outcome == Outcome.STORED
+    with store.read_connection(db) as con:
+        assert list(store.load_units(con).district) == ["示例区"]
+
+
+def test_without_a_district_a_name_known_in_two_districts_fails_with_a_reason(db: Path) -> None:
+    east, west = parsed("甲镇", 2021), parsed("甲镇", 2021, base=1)
+    west.district = "西区"
+    store.write_batch(db, [east, west])
+    item = parsed("甲镇", 2022)
+    item.district = ""
+    outcome = store.write_batch(db, [item]).files[0]
+    assert outcome.outcome == Outcome.FAILED and "多个区县" in outcome.reason

@@ -7,6 +7,7 @@ A subcommand is one `@command(...)` function plus, if it takes arguments, a `con
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -38,6 +39,8 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {}
+# Subcommands written elsewhere as `add_<name>_command(subparsers)` (argparse style, `set_defaults(func=...)`).
+EXTERNAL_COMMANDS = ("gi_analytics.checks.cli_command:add_check_command",)
 
 
 def command(
@@ -200,6 +203,8 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+from . import export_cli  # noqa: E402, F401 - registers `export` (issue 7)
+
 # ---------------------------------------------------------------- entry point
 
 
@@ -213,17 +218,28 @@ def build_parser() -> argparse.ArgumentParser:
         if cmd.configure is not None:
             cmd.configure(sub)
         sub.set_defaults(run=cmd.run)
+    for spec in EXTERNAL_COMMANDS:
+        _add_external(subparsers, spec)
     return parser
+
+
+def _add_external(subparsers: argparse._SubParsersAction, spec: str) -> None:
+    module, _, func = spec.partition(":")
+    getattr(importlib.import_module(module), func)(subparsers)
+    name = next(reversed(subparsers.choices))
+    if any(a.dest == "db" for a in subparsers.choices[name]._actions):
+        subparsers.choices[name].set_defaults(db=str(default_db()))  # one default database for every command
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
+    run = getattr(args, "run", None) or getattr(args, "func", None)
+    if run is None:
         parser.print_help(sys.stderr)
         return EXIT_CANNOT_RUN
     try:
-        return args.run(args)
+        return run(args)
     except CliError as exc:
         return fail(str(exc))
     except BrokenPipeError:  # output piped into `head` and the like

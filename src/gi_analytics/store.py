@@ -294,22 +294,10 @@ class _Plan:
 def _apply(
     con: duckdb.DuckDBPyConnection, files: Sequence[ParsedFile], keep_originals: bool
 ) -> tuple[list[FileOutcome], bool]:
-    units = {
-        (n, d): (uid, k)
-        for uid, n, d, k in con.execute("SELECT unit_id, name, district, kind FROM units").fetchall()
-    }
-    versions: dict[tuple[int, int], tuple[set[str], int]] = {}
-    for uid, year, hashes, top in con.execute(
-        "SELECT unit_id, year, list(content_hash), max(version) FROM reports GROUP BY ALL"
-    ).fetchall():
-        versions[(uid, year)] = (set(hashes), top)
-    ids = _Ids(con, "unit_ids"), _Ids(con, "report_ids")
-    plan = _Plan()
-    outcomes = [_plan_file(item, plan, units, versions, *ids) for item in files]
-    for allocator in ids:
-        allocator.close()
-    changed = _write_plan(con, plan, keep_originals)
-    return outcomes, changed
+    planner = _Planner(con)
+    outcomes = [planner.add(item) for item in files]
+    planner.close()
+    return outcomes, _write_plan(con, planner.plan, keep_originals)
 
 
 class _Ids:
@@ -332,39 +320,66 @@ class _Ids:
             ).fetchall()
 
 
-def _plan_file(
-    item: ParsedFile,
-    plan: _Plan,
-    units: dict[tuple[str, str], tuple[int, str | None]],
-    versions: dict[tuple[int, int], tuple[set[str], int]],
-    next_unit: _Ids,
-    next_report: _Ids,
-) -> FileOutcome:
-    if item.failed:
-        reason = item.reason or "无法确定单位或年度"
-        plan.files.append((item.source, item.content_hash, Outcome.FAILED, reason, None))
-        return FileOutcome(item.source, Outcome.FAILED, item.unit, item.year, reason=reason)
-    report = item.report
-    counts = _problem_counts(report)
-    key = (item.unit, item.district or "")
-    if key not in units:
-        units[key] = (next_unit(), item.kind)
-        plan.units.append((units[key][0], key[0], key[1], item.kind))
-    elif item.kind and units[key][1] != item.kind:
-        units[key] = (units[key][0], item.kind)
-        plan.kinds[units[key][0]] = item.kind
-    unit_id = units[key][0]
-    hashes, top = versions.get((unit_id, item.year), (set(), 0))
-    base = {"unit": item.unit, "year": item.year, "template": report.template, "problems": counts}
-    if item.content_hash in hashes:
-        return FileOutcome(item.source, Outcome.UNCHANGED, **base)
-    report_id, version = next_report(), top + 1
-    versions[(unit_id, item.year)] = (hashes | {item.content_hash}, version)
-    plan.reports.append(_report_row(item, report_id, unit_id, version))
-    plan.stored.append(item)
-    outcome = Outcome.STORED if version == 1 else Outcome.NEW_VERSION
-    plan.files.append((item.source, item.content_hash, outcome, None, report_id))
-    return FileOutcome(item.source, outcome, report_id=report_id, version=version, **base)
+class _Planner:
+    """Decides, file by file, what the batch inserts: units, versions, outcomes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        rows = con.execute("SELECT unit_id, name, district, kind FROM units").fetchall()
+        self.units = {(n, d): (uid, k) for uid, n, d, k in rows}
+        self.districts: dict[str, set[str]] = {}
+        for _, name, district, _ in rows:
+            self.districts.setdefault(name, set()).add(district)
+        self.versions: dict[tuple[int, int], tuple[set[str], int]] = {}
+        for uid, year, hashes, top in con.execute(
+            "SELECT unit_id, year, list(content_hash), max(version) FROM reports GROUP BY ALL"
+        ).fetchall():
+            self.versions[(uid, year)] = (set(hashes), top)
+        self.unit_ids, self.report_ids = _Ids(con, "unit_ids"), _Ids(con, "report_ids")
+        self.plan = _Plan()
+
+    def close(self) -> None:
+        self.unit_ids.close()
+        self.report_ids.close()
+
+    def add(self, item: ParsedFile) -> FileOutcome:
+        key = self._unit_key(item) if not item.failed else None
+        if not isinstance(key, tuple):
+            reason = key or item.reason or "无法确定单位或年度"
+            self.plan.files.append((item.source, item.content_hash, Outcome.FAILED, reason, None))
+            return FileOutcome(item.source, Outcome.FAILED, item.unit, item.year, reason=reason)
+        unit_id = self._unit_id(key, item.kind)
+        base = {"unit": item.unit, "year": item.year, "template": item.report.template,
+                "problems": _problem_counts(item.report)}  # fmt: skip
+        hashes, top = self.versions.get((unit_id, item.year), (set(), 0))
+        if item.content_hash in hashes:
+            return FileOutcome(item.source, Outcome.UNCHANGED, **base)
+        report_id, version = self.report_ids(), top + 1
+        self.versions[(unit_id, item.year)] = (hashes | {item.content_hash}, version)
+        self.plan.reports.append(_report_row(item, report_id, unit_id, version))
+        self.plan.stored.append(item)
+        outcome = Outcome.STORED if version == 1 else Outcome.NEW_VERSION
+        self.plan.files.append((item.source, item.content_hash, outcome, None, report_id))
+        return FileOutcome(item.source, outcome, report_id=report_id, version=version, **base)
+
+    def _unit_key(self, item: ParsedFile) -> tuple[str, str] | str:
+        """(name, district); without a district, the one district that already has this unit name.
+        A reason (str) when the name is in several districts."""
+        if item.district:
+            return (item.unit, item.district)
+        known = sorted(self.districts.get(item.unit, ()))
+        if len(known) > 1:
+            return f"单位“{item.unit}”在多个区县都有（{'、'.join(known)}），请用 --district 指定区县"
+        return (item.unit, known[0] if known else "")
+
+    def _unit_id(self, key: tuple[str, str], kind: str | None) -> int:
+        if key not in self.units:
+            self.units[key] = (self.unit_ids(), kind)
+            self.districts.setdefault(key[0], set()).add(key[1])
+            self.plan.units.append((self.units[key][0], key[0], key[1], kind))
+        elif kind and self.units[key][1] is None:
+            self.units[key] = (self.units[key][0], kind)
+            self.plan.kinds[self.units[key][0]] = kind
+        return self.units[key][0]
 
 
 def _problem_counts(report: Report) -> dict[str, int]:
