@@ -40,7 +40,10 @@ class Command:
 
 COMMANDS: dict[str, Command] = {}
 # Subcommands written elsewhere as `add_<name>_command(subparsers)` (argparse style, `set_defaults(func=...)`).
-EXTERNAL_COMMANDS = ("gi_analytics.checks.cli_command:add_check_command",)
+EXTERNAL_COMMANDS = (
+    "gi_analytics.checks.cli_command:add_check_command",
+    "gi_analytics.export_cli:add_export_command",
+)
 
 
 def command(
@@ -202,8 +205,6 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
-
-from . import export_cli  # noqa: E402, F401 - registers `export` (issue 7)
 
 # ---------------------------------------------------------------- entry point
 
