@@ -1,0 +1,81 @@
+"""导出: the meeting pack (PPTX deck + PDF handout) for a district and years, and any named chart or table."""
+
+import streamlit as st
+
+from gi_analytics import analytics, export, pack, ui
+
+st.title("导出")
+path = ui.db_path()
+options = ui.report_query(analytics.filter_options)
+if options.empty:
+    ui.empty()
+    st.stop()
+
+tab_pack, tab_one = st.tabs(["会议材料", "单项图表与表格"])
+with tab_pack:
+    chosen = ui.filters().district
+    cols = st.columns([1, 2])
+    district = cols[0].selectbox("区县", options.districts, key="x_district",
+                                 index=options.districts.index(chosen) if chosen in options.districts else 0)
+    years = options.years
+    lo, hi = (cols[1].select_slider("年度", years, value=(years[0], years[-1]), key="x_years")
+              if len(years) > 1 else (years[0], years[0]))
+    parts = st.multiselect("内容", list(pack.PARTS), default=list(pack.PARTS), format_func=pack.PARTS.get,
+                           key="x_parts")
+    if st.button("生成会议材料", type="primary", icon=":material/slideshow:", disabled=not parts, key="x_build"):
+        bar = st.progress(0.0, text="准备中…")
+        try:
+            built = pack.build_pack(path, district, (int(lo), int(hi)), parts,
+                                    progress=lambda done, total, what: bar.progress(done / total, text=what))
+            with st.spinner("正在生成 PPTX 和 PDF…"):
+                st.session_state["x_files"] = {"name": f"{district}{lo}-{hi}年度政府信息公开分析",
+                                               "pptx": export.pack_pptx(built), "pdf": export.pack_pdf(built),
+                                               "slides": len(built.slides) + 1, "notes": built.notes}
+        except export.ExportError as exc:
+            st.error(str(exc), icon=":material/error:")
+        bar.empty()
+    files = st.session_state.get("x_files")
+    if files:
+        st.success(f"已生成：{files['name']}（{files['slides']}页）", icon=":material/check_circle:")
+        st.caption("；".join(files["notes"]))
+        left, right = st.columns(2)
+        for col, fmt, label in ((left, "pptx", "下载演示文稿（PPTX）"), (right, "pdf", "下载讲义（PDF）")):
+            col.download_button(label, files[fmt], f"{files['name']}.{fmt}", export.MIME[fmt], key=f"x_dl_{fmt}",
+                                icon=":material/download:", width="stretch")
+
+with tab_one:
+    st.caption("按侧栏的筛选条件导出。")
+    source = pack.Source(path, ui.filters())
+    kind = st.radio("类型", ["图表", "表格"], horizontal=True, key="x_kind")
+    if kind == "图表":
+        name = st.selectbox("图表", list(pack.CHARTS), format_func=lambda n: pack.CHARTS[n].title, key="x_chart")
+        chart = ui.guarded(lambda: pack.build_chart(pack.CHARTS[name], source))
+        if chart is None:
+            st.info("暂无数据：所选范围内没有这张图表的数据。")
+            st.stop()
+        fig, caption = chart
+        ui.chart(fig, key="x_fig")
+        st.caption(caption)
+        if st.button("准备图片下载（PNG / SVG）", key="x_render"):
+            try:
+                with st.spinner("正在绘制…"):
+                    st.session_state["x_images"] = (name, export.figure_downloads(fig))
+            except export.ExportError as exc:
+                st.error(str(exc), icon=":material/error:")
+        ready = st.session_state.get("x_images")
+        if ready and ready[0] == name:
+            left, right = st.columns(2)
+            for col, fmt in ((left, "png"), (right, "svg")):
+                col.download_button(f"下载 {fmt.upper()}", ready[1][fmt], f"{pack.CHARTS[name].title}.{fmt}",
+                                    export.MIME[fmt], key=f"x_img_{fmt}", width="stretch")
+    else:
+        name = st.selectbox("表格", list(pack.TABLES), format_func=lambda n: pack.TABLES[n].title, key="x_table")
+        table = ui.guarded(lambda: pack.build_table(pack.TABLES[name], source))
+        if ui.empty(table):
+            st.stop()
+        st.dataframe(table, hide_index=True, key="x_df")
+        data = export.table_downloads(table)
+        left, right = st.columns(2)
+        for col, fmt in ((left, "csv"), (right, "xlsx")):
+            col.download_button(f"下载 {fmt.upper()}", data[fmt], f"{pack.TABLES[name].title}.{fmt}",
+                                export.MIME[fmt], key=f"x_tbl_{fmt}", width="stretch")
