@@ -155,3 +155,22 @@ def clear_streamlit_cache():
     st.cache_data.clear()
     yield
     st.cache_data.clear()
+
+
+@pytest.fixture
+def apptest_navigation(monkeypatch):
+    """Make AppTest run app.py's st.navigation on every run, as the real server does.
+
+    AppTest (Streamlit 1.67) resets PagesManager.uses_pages_directory before each run, re-detects the pages/
+    folder and then runs the current page file directly, skipping app.py (so no sidebar, no shared state).
+    The server clears that flag for good at the first st.navigation call; this does the same after each reset.
+    """
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)

@@ -8,24 +8,15 @@ No streamlit, no plotly here. Chart-ready frames carry `flag` ("error" | "warnin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pandas as pd
 
 from . import form
-
-try:  # the store module owns connections; this fallback only serves until it exists
-    from .store import read_connection as _store_read_connection
-except ImportError:  # pragma: no cover - depends on the build order of the project
-    _store_read_connection = None
-
-
-class AnalyticsError(Exception):
-    """The database cannot be queried; the message says why, in Chinese."""
+from .checks import BY_ID
+from .store import read_connection as connect
 
 
 @dataclass(frozen=True)
@@ -55,44 +46,15 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 FLAG_SEVERITIES = ("error", "warning")
 
 
-@contextmanager
-def connect(path: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A short read-only connection (the store's when available)."""
-    if _store_read_connection is not None:
-        with _store_read_connection(path) as con:
-            yield con
-        return
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except (duckdb.Error, OSError) as exc:
-        raise AnalyticsError(f"无法打开数据库 {path}：{exc}") from exc
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def _df(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     with connect(path) as con:
         return con.execute(sql, list(params)).df()
 
 
 def check_title(check_id: str) -> str:
-    """The Chinese title of a check id, from the checks registry; the id itself until the registry exists."""
-    try:
-        from . import checks
-    except ImportError:
-        return check_id
-    for name in ("REGISTRY", "CHECKS", "BY_ID"):
-        registry = getattr(checks, name, None)
-        if isinstance(registry, dict) and check_id in registry:
-            entry = registry[check_id]
-            return str(getattr(entry, "title", entry))
-        if isinstance(registry, list | tuple):
-            for entry in registry:
-                if getattr(entry, "id", None) == check_id:
-                    return str(getattr(entry, "title", check_id))
-    return check_id
+    """The Chinese title of a check id (the id itself for a check the registry does not know)."""
+    spec = BY_ID.get(check_id)
+    return spec.title_zh if spec is not None else check_id
 
 
 # ---- selection ----------------------------------------------------------------------------------
@@ -162,15 +124,18 @@ def attach_flags(df: pd.DataFrame, flags: pd.DataFrame, keys: Sequence[str]) -> 
         out["flag"], out["flag_text"] = None, ""
         return out
     lines = flags.assign(line=flags["unit"] + " " + flags["year"].astype(str) + "年：" + flags["titles"])
-    grouped = (
-        lines.groupby(list(keys), sort=False)
-        .agg(
-            flag=("flag", lambda s: "error" if (s == "error").any() else "warning"),
-            flag_text=("line", _summarize_lines),
-        )
+    return _merge_flags(out, lines, keys, "line")
+
+
+def _merge_flags(target: pd.DataFrame, flagged: pd.DataFrame, by: Sequence[str], text: str) -> pd.DataFrame:
+    """Reduce `flagged` rows per `by` (worst flag, joined `text` lines) and left-merge them into `target`."""
+    lines = flagged[flagged[text].astype(bool)] if not flagged.empty else flagged
+    reduced = (
+        lines.groupby(list(by), sort=False)
+        .agg(flag=("flag", lambda s: "error" if (s == "error").any() else "warning"), flag_text=(text, _summarize_lines))
         .reset_index()
-    )
-    out = out.merge(grouped, on=list(keys), how="left")
+    ) if not lines.empty else pd.DataFrame(columns=[*by, "flag", "flag_text"])
+    out = target.drop(columns=["flag", "flag_text"], errors="ignore").merge(reduced, on=list(by), how="left")
     out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), None)
     out["flag_text"] = out["flag_text"].fillna("")
     return out
@@ -183,8 +148,6 @@ def _summarize_lines(lines: pd.Series, limit: int = 4) -> str:
 
 
 # ---- figures per report -------------------------------------------------------------------------
-
-_OTHER_SUBROWS = form.OTHER_ROWS_2021
 
 
 def _outcome_sql() -> tuple[str, list[Any]]:
@@ -279,19 +242,7 @@ def aggregate(df: pd.DataFrame, by: str) -> pd.DataFrame:
         return _add_rates(pd.DataFrame(columns=[by, "reports", *keep, "flag", "flag_text"]))
     sums = df.groupby(by, sort=True)[keep].sum(min_count=1).reset_index()
     sums["reports"] = df.groupby(by, sort=True).size().to_numpy()
-    flagged = df[df["flag"].notna()]
-    flags = (
-        flagged.groupby(by, sort=False)
-        .agg(
-            flag=("flag", lambda s: "error" if (s == "error").any() else "warning"),
-            flag_text=("flag_text", lambda s: _summarize_lines(pd.Series([t for t in s if t]))),
-        )
-        .reset_index()
-    )
-    out = sums.merge(flags, on=by, how="left")
-    out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), None)
-    out["flag_text"] = out["flag_text"].fillna("")
-    return _add_rates(out)
+    return _add_rates(_merge_flags(sums, df[df["flag"].notna()], [by], "flag_text"))
 
 
 def per_year(df: pd.DataFrame) -> pd.DataFrame:
@@ -472,18 +423,7 @@ def outcome_reasons(
             columns=["row_key", "requests", "flag", "flag_text", "group", "group_label", "label"]
         )
     df = parts.groupby("row_key", sort=False)["requests"].sum().reset_index()
-    flagged = parts[parts["flag"].notna()]
-    flags = (
-        flagged.groupby("row_key")
-        .agg(
-            flag=("flag", lambda s: "error" if (s == "error").any() else "warning"),
-            flag_text=("flag_text", lambda s: _summarize_lines(pd.Series(list(s)))),
-        )
-        .reset_index()
-    )
-    df = df.merge(flags, on="row_key", how="left")
-    df["flag"] = df["flag"].astype(object).where(df["flag"].notna(), None)
-    df["flag_text"] = df["flag_text"].fillna("")
+    df = _merge_flags(df, parts[parts["flag"].notna()], ["row_key"], "flag_text")
     df["group"] = df["row_key"].map(form.ROW_GROUP)
     df["group_label"] = df["group"].map(form.OUTCOME_GROUPS)
     df["label"] = [form.row_label("requests", k) for k in df["row_key"]]

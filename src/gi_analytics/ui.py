@@ -84,7 +84,7 @@ def guarded(run: Callable[[], Any]) -> Any:
     """Turn database failures into a Chinese message with the way out; never a traceback."""
     try:
         return run()
-    except (store.StoreError, analytics.AnalyticsError) as exc:
+    except store.StoreError as exc:
         st.error(f"{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
     except duckdb.Error as exc:
         st.error(f"读取数据库时出错：{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
