@@ -12,7 +12,7 @@ every = ui.query(analytics.findings)
 if ui.empty(every):
     st.stop()
 
-cols = st.columns([1, 2, 2])
+cols = st.columns(3)
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],
                                  format_func=analytics.SEVERITY_LABELS.get, key="w_severity")
 titles = dict(zip(every["check_id"], every["title"], strict=False))
