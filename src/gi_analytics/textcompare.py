@@ -30,7 +30,7 @@ from .store import read_connection
 TEXT_SECTIONS = (1, 5, 6)
 SECTION_TITLES = {no: form.SECTIONS[no - 1].title for no in TEXT_SECTIONS}
 THRESHOLD = REUSE_THRESHOLD
-PAIR_MIN = 0.4  # two changed paragraphs are shown side by side when at least this similar
+PAIR_MIN = 0.3  # two changed paragraphs are diffed side by side when their bigram Dice is at least this
 SNIPPET_CONTEXT = 30
 MIN_EQUAL = 8  # a match shorter than this between two larger changes counts as changed
 
@@ -113,15 +113,20 @@ def _cleanup(ops: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
     return ops
 
 
-def _similar(a: str, b: str) -> float:
-    sm = SequenceMatcher(None, a, b, autojunk=False)
-    return sm.ratio() if sm.quick_ratio() >= PAIR_MIN else 0.0
+def _bigrams(text: str) -> set[str]:
+    return {text[k:k + 2] for k in range(len(text) - 1)} or {text}
+
+
+def _similar(a: set[str], b: set[str]) -> float:
+    """Dice coefficient of two paragraphs' character bigrams: cheap enough to try every pair of a block."""
+    return 2 * len(a & b) / (len(a) + len(b))
 
 
 def _pair_block(left: Sequence[str], right: Sequence[str]) -> list[Row]:
     """Changed paragraphs: pair them in order where they are similar (DP), the rest are deleted/inserted."""
     m, n = len(left), len(right)
-    sim = [[_similar(a, b) for b in right] for a in left]
+    grams = [_bigrams(b) for b in right]
+    sim = [[_similar(ga, gb) for gb in grams] for ga in map(_bigrams, left)]
     best = np.zeros((m + 1, n + 1))
     for i in range(1, m + 1):
         for j in range(1, n + 1):
