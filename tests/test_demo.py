@@ -220,6 +220,14 @@ def test_corpus_streams_text_files_with_its_manifest(tmp_path: Path) -> None:
     assert texts[0] == texts[1]
 
 
+def test_corpus_with_two_workers_writes_the_same_files(tmp_path: Path) -> None:
+    one = generate_corpus(tmp_path / "one", units=40, years=(2020, 2024), seed=5)
+    two = generate_corpus(tmp_path / "two", units=40, years=(2020, 2024), seed=5, workers=2)
+    assert one.to_dict() == two.to_dict()
+    for entry in one.files:
+        assert (tmp_path / "one" / entry["file"]).read_bytes() == (tmp_path / "two" / entry["file"]).read_bytes()
+
+
 def test_bad_arguments_are_refused_in_chinese(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="文件格式"):
         generate_district(tmp_path, units=3, formats=("rtf",))

@@ -27,7 +27,7 @@ from .demo_series import (
     plan_anomalies,
     simulate_unit,
 )
-from .model import BLANK, Cell, Period, Report, Section
+from .model import BLANK, Cell, CellState, Period, Report, Section
 from .render import EXTENSIONS, render
 
 LAYOUT_WEIGHTS = {"txt_tabs": 9, "txt_pipes": 9, "txt_pipe_rows": 9, "txt_lines": 9, "txt_gb18030": 9,
@@ -61,7 +61,8 @@ class Manifest:
 # ---- reports ---------------------------------------------------------------------------------------
 
 def _cells(values: dict[str, dict[str, int | float]], blank: bool) -> dict[str, dict[str, Cell]]:
-    return {row: {col: BLANK if blank else Cell.number(v) for col, v in cols.items()} for row, cols in values.items()}
+    number = CellState.NUMBER
+    return {row: {col: BLANK if blank else Cell(number, v) for col, v in cols.items()} for row, cols in values.items()}
 
 
 def requests_for_template(requests: dict[str, dict[str, int]], template: str) -> dict[str, dict[str, int]]:
@@ -148,15 +149,26 @@ class _Generator:
         self.units = make_units(rng, units)
         self.plan: Plan = plan_anomalies(rng, self.units, self.years, per_kind)
         self.layouts, self.weights = _layouts(formats)
-        self.run_together_left = per_kind if "txt" in formats else 0
-        self.run_together: list[tuple[int, int]] = []
+        self.run_together = self._pick_run_together(per_kind) if "txt" in formats else []
 
-    def unit_items(self, u: int) -> dict[int, _Item]:
+    def series(self, u: int) -> dict[int, Numbers]:
         kinds = self.plan.of_unit(u)
         series = simulate_unit(random.Random(f"{self.seed}:numbers:{u}"), self.units[u], self.years, kinds)
         apply_number_anomalies(series, kinds)
+        return series
+
+    def _pick_run_together(self, count: int) -> list[tuple[int, int]]:
+        """The first planned candidates whose numbers can be glued unambiguously."""
+        picked: list[tuple[int, int]] = []
+        for u, year in self.plan.run_together:
+            if len(picked) < count and _small_numbers(self.series(u)[year]):
+                picked.append((u, year))
+        return picked
+
+    def unit_items(self, u: int) -> dict[int, _Item]:
+        kinds = self.plan.of_unit(u)
         items = {}
-        for year, numbers in series.items():
+        for year, numbers in self.series(u).items():
             item = _Item(u, year, numbers, kinds.get(year))
             self.compose(item)
             item.layout = self.layout_for(item)
@@ -173,9 +185,7 @@ class _Generator:
 
     def layout_for(self, item: _Item) -> str:
         key = (item.u, item.year)
-        if self.run_together_left and key in self.plan.run_together and _small_numbers(item.numbers):
-            self.run_together_left -= 1
-            self.run_together.append(key)
+        if key in self.run_together:
             return "txt_runtogether"
         rng = random.Random(f"{self.seed}:layout:{item.u}:{item.year}")
         return rng.choices(self.layouts, self.weights)[0]
@@ -338,21 +348,46 @@ def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (
 
 def generate_corpus(out_dir: Path, units: int, years: tuple[int, int] = (2019, 2025), seed: int = 7,
                     formats: tuple[str, ...] = ("txt",), district: str = "示例区",
-                    per_kind: int | None = None) -> Manifest:
-    """Any number of units, streamed unit by unit (memory stays flat); writes manifest.json at the end."""
+                    per_kind: int | None = None, workers: int = 1) -> Manifest:
+    """Any number of units, streamed unit by unit (memory stays flat); writes manifest.json at the end.
+
+    With `workers` > 1 contiguous blocks of units are written by separate processes; the files and the
+    manifest are the same as with one worker.
+    """
     n_years = years[1] - years[0] + 1
-    gen = _Generator(units, years, seed, tuple(formats), per_kind or max(2, units * n_years // 500))
+    args = (units, years, seed, tuple(formats), per_kind or max(2, units * n_years // 500))
+    gen = _Generator(*args)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = gen.manifest(district)
-    previous: dict[int, _Item] = {}
-    for u in range(units):
+    step = -(-units // max(1, workers))
+    blocks = [(start, min(units, start + step)) for start in range(0, units, step)]
+    if workers > 1 and len(blocks) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_write_units, [(args, out_dir, lo, hi) for lo, hi in blocks])
+            manifest.files = [entry for entries in results for entry in entries]
+    else:
+        manifest.files = _write_units((args, out_dir, 0, units), gen)
+    manifest.anomalies = gen.anomalies()
+    manifest.write(out_dir / "manifest.json")
+    return manifest
+
+
+def _write_units(job: tuple, gen: _Generator | None = None) -> list[dict[str, Any]]:
+    """Write the reports of units lo..hi-1; returns their manifest file entries in order."""
+    args, out_dir, lo, hi = job
+    gen = gen or _Generator(*args)
+    entries: list[dict[str, Any]] = []
+    previous = gen.unit_items(lo - 1) if lo > 0 else {}  # a neighbour's text may be copied across blocks
+    for u in range(lo, hi):
         current = gen.unit_items(u)
         gen.apply_text_reuse({u - 1: previous, u: current}, u)
         for item in current.values():
             if item.kind != "missing_report":
-                _write(gen.planned(item), out_dir, manifest)
+                planned = gen.planned(item)
+                (out_dir / planned.name).write_bytes(render(planned.report, planned.layout))
+                entries.append(planned.entry())
         previous = current
-    manifest.anomalies = gen.anomalies()
-    manifest.write(out_dir / "manifest.json")
-    return manifest
+    return entries

@@ -7,6 +7,7 @@ cell in every layout except "txt_runtogether", where digits are glued like in so
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 from dataclasses import dataclass
@@ -28,24 +29,34 @@ class Slot:
     kind: str = "label"  # label | value
     rowspan: int = 1
     colspan: int = 1
+    row: str = ""  # value slots of a skeleton: the table cell they show
+    col: str = ""
+    decimal: bool = False
 
 
 # a table as a grid of slots: a Slot at the top-left of a merged area, None where it is covered
 Grid = list[list[Slot | None]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Block:
     kind: str  # title | heading | para | table
     text: str = ""
-    grid: tuple[tuple[Slot | None, ...], ...] = ()
     name: str = ""  # table name for "table"
+    key: tuple = ()  # which label skeleton the table uses (see _skeleton)
+    table: dict | None = None  # row key -> column key -> Cell
+
+    @property
+    def grid(self) -> tuple[tuple[Slot | None, ...], ...]:
+        return _fill(_skeleton(self.key), self.table or {})
 
 
 # ---- cell values ---------------------------------------------------------------------------------
 
 def format_cell(cell: Cell | None, decimal: bool = False) -> str:
     """The text a cell prints: blank -> "", nothing -> "—", numbers without a spurious ".0"."""
+    if cell is not None and type(cell.value) is int and cell.state is CellState.NUMBER:
+        return str(cell.value)  # the common case first: this runs for every cell of every report
     if cell is None or cell.state == CellState.BLANK:
         return ""
     if cell.state == CellState.NOTHING:
@@ -89,8 +100,17 @@ class _GridBuilder:
         return tuple(tuple(row) for row in self.rows)
 
 
-def _v(cell: Cell | None, decimal: bool = False, colspan: int = 1) -> Slot:
-    return Slot(format_cell(cell, decimal), "value", colspan=colspan)
+def _v(row: str, col: str, decimal: bool = False) -> Slot:
+    return Slot("", "value", row=row, col=col, decimal=decimal)
+
+
+def _fill(skeleton: tuple, table: dict[str, dict[str, Cell]]) -> tuple:
+    """A cached label skeleton with the table's values printed into its value slots."""
+    def filled(s: Slot) -> Slot:
+        text = format_cell(table.get(s.row, {}).get(s.col), s.decimal)
+        return Slot(text, "value", s.rowspan, s.colspan)
+
+    return tuple(tuple(filled(s) if s is not None and s.kind == "value" else s for s in row) for row in skeleton)
 
 
 ARTICLE_OF_ITEM = {"regulations": "一", "normative_documents": "一", "licensing": "五",
@@ -110,6 +130,11 @@ def _metric_label(template: str, item: str, metric: str) -> str:
 
 def active_grid(table: dict[str, dict[str, Cell]], template: str) -> tuple[tuple[Slot | None, ...], ...]:
     """Table 二 like the official form: one block per article of 条例 第二十条."""
+    return _fill(_active_skeleton(template), table)
+
+
+@functools.cache
+def _active_skeleton(template: str) -> tuple:
     g = _GridBuilder(4)
     article = ""
     for spec in form.ACTIVE[template]:
@@ -118,14 +143,13 @@ def active_grid(table: dict[str, dict[str, Cell]], template: str) -> tuple[tuple
             g.add(Slot(f"第二十条第({article})项", colspan=4))
             heads = [Slot(_metric_label(template, spec.key, m)) for m in spec.columns]
             g.add(Slot("信息内容"), *heads[:-1], _widen(heads[-1], 4 - len(heads)))
-        cells = table.get(spec.key, {})
-        values = [_v(cells.get(m), m in form.DECIMAL_METRICS) for m in spec.columns]
+        values = [_v(spec.key, m, m in form.DECIMAL_METRICS) for m in spec.columns]
         g.add(Slot(spec.label), *values[:-1], _widen(values[-1], 4 - len(values)))
     return g.freeze()
 
 
 def _widen(slot: Slot, colspan: int) -> Slot:
-    return Slot(slot.text, slot.kind, slot.rowspan, colspan)
+    return Slot(slot.text, slot.kind, slot.rowspan, colspan, slot.row, slot.col, slot.decimal)
 
 
 REQUEST_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
@@ -141,6 +165,11 @@ def request_outcome_rows(table: dict[str, dict[str, Cell]], template: str) -> li
 
 
 def requests_grid(table: dict[str, dict[str, Cell]], template: str) -> tuple[tuple[Slot | None, ...], ...]:
+    return _fill(_requests_skeleton(tuple(request_outcome_rows(table, template))), table)
+
+
+@functools.cache
+def _requests_skeleton(outcome_rows: tuple[str, ...]) -> tuple:
     g = _GridBuilder(10)
     g.add(Slot(REQUEST_NOTE, rowspan=3, colspan=3), Slot("申请人情况", colspan=7))
     g.add(Slot("自然人", rowspan=2), Slot("法人或其他组织", colspan=5), Slot("总计", rowspan=2))
@@ -148,11 +177,11 @@ def requests_grid(table: dict[str, dict[str, Cell]], template: str) -> tuple[tup
     labels = {r.key: r.label for r in form.REQUEST_ROWS}
 
     def values(key: str) -> list[Slot]:
-        return [_v(table.get(key, {}).get(c)) for c in form.REQUEST_COLUMNS]
+        return [_v(key, c) for c in form.REQUEST_COLUMNS]
 
     for key in ("new_received", "carried_over"):
         g.add(Slot(labels[key], colspan=3), *values(key))
-    outcome = [*request_outcome_rows(table, template), "total_processed"]
+    outcome = [*outcome_rows, "total_processed"]
     group_sizes = {grp: sum(form.ROW_GROUP.get(k) == grp for k in outcome) for grp in GROUP_LABELS}
     seen: set[str] = set()
     for i, key in enumerate(outcome):
@@ -170,13 +199,18 @@ def requests_grid(table: dict[str, dict[str, Cell]], template: str) -> tuple[tup
 
 
 def appeals_grid(table: dict[str, dict[str, Cell]]) -> tuple[tuple[Slot | None, ...], ...]:
+    return _fill(_appeals_skeleton(), table)
+
+
+@functools.cache
+def _appeals_skeleton() -> tuple:
     g = _GridBuilder(15)
     results = [form.APPEAL_RESULT_LABELS[r] for r in form.APPEAL_RESULTS]
     g.add(Slot("行政复议", colspan=5), Slot("行政诉讼", colspan=10))
     g.add(*(Slot(t, rowspan=2) for t in results), Slot("未经复议直接起诉", colspan=5),
           Slot("复议后起诉", colspan=5))
     g.add(*(Slot(t) for t in results * 2))
-    g.add(*(_v(table.get(p, {}).get(r)) for p in form.APPEAL_PROCEEDINGS for r in form.APPEAL_RESULTS))
+    g.add(*(_v(p, r) for p in form.APPEAL_PROCEEDINGS for r in form.APPEAL_RESULTS))
     return g.freeze()
 
 
@@ -210,16 +244,25 @@ def report_blocks(report: Report) -> list[Block]:
         if section and section.text:
             blocks.extend(Block("para", p) for p in section.text.split("\n") if p.strip())
         if table is not None and table_name:
-            blocks.append(Block("table", grid=_grid_for(table_name, table, template), name=table_name))
+            blocks.append(Block("table", name=table_name, key=_skeleton_key(table_name, table, template),
+                                table=table))
     return blocks
 
 
-def _grid_for(name: str, table: dict[str, dict[str, Cell]], template: str) -> tuple:
+def _skeleton_key(name: str, table: dict[str, dict[str, Cell]], template: str) -> tuple:
     if name == "active":
-        return active_grid(table, template)
+        return (name, template)
     if name == "requests":
-        return requests_grid(table, template)
-    return appeals_grid(table)
+        return (name, tuple(request_outcome_rows(table, template)))
+    return (name,)
+
+
+def _skeleton(key: tuple) -> tuple:
+    if key[0] == "active":
+        return _active_skeleton(key[1])
+    if key[0] == "requests":
+        return _requests_skeleton(key[1])
+    return _appeals_skeleton()
 
 
 # ---- text layouts ----------------------------------------------------------------------------------
@@ -258,14 +301,32 @@ ROW_WRITERS = {"txt_tabs": _rows_tabs, "txt_gb18030": _rows_tabs, "txt_pipes": _
                "txt_pipe_rows": _rows_pipe_rows, "txt_lines": _rows_lines}
 
 
+@functools.cache
+def _text_table(key: tuple, layout: str) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
+    """A table's lines in a text layout as one format string, and the cells that fill its "{}" slots."""
+    skeleton = _skeleton(key)
+    marked = tuple(tuple(None if s is None else Slot("{}" if s.kind == "value" else _brace(s.text), s.kind,
+                                                     s.rowspan, s.colspan) for s in row) for row in skeleton)
+    rows = _rows_runtogether(marked, key[0]) if layout == "txt_runtogether" else ROW_WRITERS[layout](marked)
+    refs = tuple((s.row, s.col, s.decimal) for row in skeleton for s in row if s is not None and s.kind == "value")
+    return "\n".join(rows), refs
+
+
+def _brace(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _table_text(block: Block, layout: str) -> str:
+    fmt, refs = _text_table(block.key, layout)
+    table = block.table or {}
+    return fmt.format(*(format_cell(table.get(row, {}).get(col), decimal) for row, col, decimal in refs))
+
+
 def render_text(blocks: list[Block], layout: str) -> str:
     out: list[str] = []
     for block in blocks:
         if block.kind == "table":
-            rows = (_rows_runtogether(block.grid, block.name) if layout == "txt_runtogether"
-                    else ROW_WRITERS[layout](block.grid))
-            out.extend(rows)
-            out.append("")
+            out.extend((_table_text(block, layout), ""))
         else:
             out.extend((block.text, ""))
     return "\n".join(out)
