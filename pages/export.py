@@ -15,7 +15,7 @@ tab_pack, tab_one = st.tabs(["会议材料", "单项图表与表格"])
 with tab_pack:
     chosen = ui.filters().district
     cols = st.columns([1, 2])
-    district = cols[0].selectbox("区县", options.districts, key="x_district",
+    district = cols[0].selectbox("区县", options.districts, key="x_district", format_func=pack.district_label,
                                  index=options.districts.index(chosen) if chosen in options.districts else 0)
     years = options.years
     lo, hi = (cols[1].select_slider("年度", years, value=(years[0], years[-1]), key="x_years")
@@ -28,7 +28,7 @@ with tab_pack:
             built = pack.build_pack(path, district, (int(lo), int(hi)), parts,
                                     progress=lambda done, total, what: bar.progress(done / total, text=what))
             with st.spinner("正在生成 PPTX 和 PDF…"):
-                st.session_state["x_files"] = {"name": f"{district}{lo}-{hi}年度政府信息公开分析",
+                st.session_state["x_files"] = {"name": f"{district or '全部单位'}{lo}-{hi}年度政府信息公开分析",
                                                "pptx": export.pack_pptx(built), "pdf": export.pack_pdf(built),
                                                "slides": len(built.slides) + 1, "notes": built.notes}
         except export.ExportError as exc:

@@ -86,7 +86,7 @@ def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
     from . import analytics, pack
 
     lo, hi = pack.parse_years(args.years) if args.years else (None, None)
-    if not args.district:
+    if args.district is None:
         return pack.Filters(year_from=lo, year_to=hi)
     if lo is None or hi is None:
         years = analytics.filter_options(db).years
@@ -97,8 +97,8 @@ def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
 def _pack(args: argparse.Namespace, db: str, fmt: str) -> bytes:
     from . import export, pack
 
-    if not args.district:
-        raise export.ExportError("请用 --district 指定区县")
+    if args.district is None:
+        raise export.ExportError("请用 --district 指定区县（未填区县的单位：--district \"\"）")
     f = _filters(args, db)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()] if args.parts else list(pack.PARTS)
     built = pack.build_pack(db, args.district, (f.year_from, f.year_to), parts, progress=_progress)

@@ -311,7 +311,8 @@ def selection(db: str, district: str, years: tuple[int, int]) -> Filters:
     if options.empty:
         raise ExportError("数据库中没有报告，请先导入报告。")
     if district not in options.districts:
-        raise ExportError(f"数据库中没有区县“{district}”（现有：{'、'.join(options.districts)}）")
+        known = "、".join(map(district_label, options.districts))
+        raise ExportError(f"数据库中没有区县“{district}”（现有：{known}）")
     held = [y for y in options.years if years[0] <= y <= years[1]]
     if not held:
         raise ExportError(f"数据库中没有 {years[0]}—{years[1]} 年度的报告（现有年度：{options.years[0]}—{options.years[-1]}）")
@@ -406,4 +407,9 @@ def build_pack(db: str, district: str, years: tuple[int, int], parts: Sequence[s
     notes = [f"内容：{'、'.join(PARTS[p] for p in parts)}", f"生成日期：{date.today():%Y年%m月%d日}"]
     if skipped:
         notes.append(f"无数据而省略：{'、'.join(skipped)}")
-    return Pack(f"{district}政府信息公开工作年度报告分析", span, notes, slides)
+    return Pack(f"{district_label(district)}政府信息公开工作年度报告分析", span, notes, slides)
+
+
+def district_label(district: str) -> str:
+    """How a district is named on slides and in the app (units imported without one have "")."""
+    return district or "（未填区县）"
