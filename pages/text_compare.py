@@ -35,7 +35,7 @@ def selected(reports: pd.DataFrame) -> pd.DataFrame:
         keep &= reports["district"] == f.district
     if f.units:
         keep &= reports["unit"].isin(f.units)
-    if f.year_from is not None:
+    if f.year_from is not None and f.year_to is not None:
         keep &= reports["year"].between(f.year_from, f.year_to)
     return reports[keep].reset_index(drop=True)
 
@@ -105,8 +105,7 @@ def similar_pairs(reports: pd.DataFrame) -> None:
         st.info("当前筛选范围内没有相似度达到阈值的文字。", icon=":material/info:")
     for k, p in enumerate(top.itertuples()):
         c = st.columns([5, 1, 1])
-        c[0].markdown(f"{html.escape(p.unit_a)} {p.year_a}年 ↔ {html.escape(p.unit_b)} {p.year_b}年 · "
-                      f"{section_label(p.section_no)}")
+        c[0].text(f"{p.unit_a} {p.year_a}年 ↔ {p.unit_b} {p.year_b}年 · {section_label(p.section_no)}")
         c[1].markdown(f"**{p.score:.2f}**")
         c[2].button("并排查看", key=f"tc_open_{k}", on_click=open_pair, args=(p.report_a, p.report_b, p.section_no))
 
@@ -122,7 +121,8 @@ def length_and_reuse(reports: pd.DataFrame) -> None:
     ui.chart(charts.style(fig, f"“{tc.SECTION_TITLES[no]}”字数", "年度", "字"), key="tc_lengths")
     reuse = q(tc.reuse_shares)
     reuse = reuse[reuse["unit"].isin(reports["unit"]) & reuse["year"].isin(reports["year"])]
-    if ui.empty(reuse):
+    if reuse.empty:
+        st.info("没有可与上一年度比较的报告。", icon=":material/info:")
         return
     grid = reuse.pivot_table(index="unit", columns="year", values="share")
     ui.chart(heatmap(grid, "正文沿用上年文字的比例（第一、五、六部分合计）", "Reds"), key="tc_reuse")
