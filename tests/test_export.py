@@ -138,7 +138,8 @@ def test_pack_has_every_chart_then_the_lists(built: export.Pack) -> None:
     assert [s.title for s in charts] == [c.title for c in pack.CHARTS.values()]
     assert all(any(ch.isdigit() for ch in s.caption) for s in charts)
     missing, findings = [s for s in built.slides if s.image is None]
-    assert set(missing.rows) == {("乙镇", "2023年", "缺失"), ("丙街道", "2021年", "全零")}
+    assert missing.header == ("单位", "缺失", "空白模板", "全零")
+    assert missing.rows == [("丙街道", "—", "—", "2021"), ("乙镇", "2023", "—", "—")]
     assert [r[:3] for r in findings.rows] == [("甲镇", "1", "0"), ("乙镇", "0", "1")]
 
 

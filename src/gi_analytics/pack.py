@@ -128,7 +128,8 @@ def caption_outcomes_year(df: pd.DataFrame) -> str:
 
 
 def caption_outcomes_unit(df: pd.DataFrame) -> str:
-    d = df[df["group"].isin(["granted", "partially_granted"])].groupby("unit")["share"].sum().sort_values()
+    shares = df[df["group"].isin(["granted", "partially_granted"])].groupby("unit")["share"].sum(min_count=1)
+    d = shares.dropna().sort_values()
     if d.empty:
         return "所选单位没有予以公开或部分公开的申请。"
     return (f"予以公开和部分公开的比例最高的是{d.index[-1]}（{_pct(d.iloc[-1])}），"
@@ -327,19 +328,24 @@ def _paginate(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], 
 
 
 def missing_slides(source: Source) -> list[Slide]:
-    """The reports that are missing, blank templates or filled with zeros, one row each."""
+    """One row per unit with its missing, blank and zero-filled years."""
     c = source.coverage
-    bad = c[c["state"].isin(PROBLEM_STATES)].sort_values(["state", "unit", "year"],
-                                                          key=lambda s: s.map(PROBLEM_STATES.index)
-                                                          if s.name == "state" else s)
-    counts = bad["label"].value_counts()
+    bad = c[c["state"].isin(PROBLEM_STATES)]
     labels = [analytics.COVERAGE_STATES[s] for s in PROBLEM_STATES]
     if bad.empty:
         caption = "所选范围内没有缺失、空白模板或全零的报告。"
     else:
-        caption = "、".join(f"{lab}{counts.get(lab, 0)}份" for lab in labels) + "。"
-    rows = [(u, f"{int(y)}年", lab) for u, y, lab in zip(bad["unit"], bad["year"], bad["label"], strict=True)]
-    return _paginate("缺失、空白与全零报告", ("单位", "年度", "情况"), rows, caption, (3, 1, 1.5))
+        counts = bad["label"].value_counts()
+        caption = "、".join(f"{lab}{counts.get(lab, 0)}份" for lab in labels) + f"，涉及{bad['unit'].nunique()}个单位。"
+    rows = []
+    for unit, part in bad.sort_values(["unit", "year"]).groupby("unit", sort=True):
+        years = [_years_text(part[part["state"] == s]["year"]) for s in PROBLEM_STATES]
+        rows.append((unit, *years))
+    return _paginate("缺失、空白与全零报告", ("单位", *labels), rows, caption, (2, 2, 2, 2))
+
+
+def _years_text(years: pd.Series) -> str:
+    return "、".join(str(int(y)) for y in years) or "—"
 
 
 def unit_findings(findings: pd.DataFrame, top: int = 3) -> pd.DataFrame:
