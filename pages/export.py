@@ -56,26 +56,17 @@ with tab_one:
         fig, caption = chart
         ui.chart(fig, key="x_fig")
         st.caption(caption)
-        if st.button("准备图片下载（PNG / SVG）", key="x_render"):
-            try:
-                with st.spinner("正在绘制…"):
-                    st.session_state["x_images"] = (name, export.figure_downloads(fig))
-            except export.ExportError as exc:
-                st.error(str(exc), icon=":material/error:")
-        ready = st.session_state.get("x_images")
-        if ready and ready[0] == name:
-            left, right = st.columns(2)
-            for col, fmt in ((left, "png"), (right, "svg")):
-                col.download_button(f"下载 {fmt.upper()}", ready[1][fmt], f"{pack.CHARTS[name].title}.{fmt}",
-                                    export.MIME[fmt], key=f"x_img_{fmt}", width="stretch")
+        left, right = st.columns(2)
+        for col, d in zip((left, right), export.figure_download_items(fig, pack.CHARTS[name].title), strict=True):
+            col.download_button(d.label, d.data, d.file_name, d.mime, key=f"x_img_{d.file_name[-3:]}",
+                                on_click="ignore", width="stretch")
     else:
         name = st.selectbox("表格", list(pack.TABLES), format_func=lambda n: pack.TABLES[n].title, key="x_table")
         table = ui.guarded(lambda: pack.build_table(pack.TABLES[name], source))
         if ui.empty(table):
             st.stop()
         st.dataframe(table, hide_index=True, key="x_df")
-        data = export.table_downloads(table)
         left, right = st.columns(2)
-        for col, fmt in ((left, "csv"), (right, "xlsx")):
-            col.download_button(f"下载 {fmt.upper()}", data[fmt], f"{pack.TABLES[name].title}.{fmt}",
-                                export.MIME[fmt], key=f"x_tbl_{fmt}", width="stretch")
+        for col, d in zip((left, right), export.table_download_items(table, pack.TABLES[name].title), strict=True):
+            col.download_button(d.label, d.data, d.file_name, d.mime, key=f"x_tbl_{d.file_name[-4:]}",
+                                on_click="ignore", width="stretch")

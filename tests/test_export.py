@@ -91,6 +91,14 @@ def test_figure_downloads_gives_png_and_svg() -> None:
     assert files["png"][:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in files["svg"][:200]
 
 
+def test_download_items_make_their_files_on_demand() -> None:
+    png, svg = export.figure_download_items(title_figure(TITLE), "申请量", 300, 150)
+    assert (png.file_name, png.mime, svg.file_name) == ("申请量.png", "image/png", "申请量.svg")
+    assert png.data().startswith(b"\x89PNG") and TITLE in svg.data().decode()
+    csv_item, xlsx_item = export.table_download_items(FRAME, "清单")
+    assert csv_item.data().startswith(b"\xef\xbb\xbf") and xlsx_item.data()[:2] == b"PK"
+
+
 def test_missing_browser_is_a_chinese_error() -> None:
     code = ("from gi_analytics import export\nimport plotly.graph_objects as go\n"
             "try:\n    export.figure_png(go.Figure())\nexcept export.ExportError as e:\n    print(e)\n")

@@ -273,6 +273,35 @@ def table_downloads(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -
 
 
 
+
+# ---- for st.download_button: the file is made only when the button is clicked ----------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    """Arguments of one st.download_button; `data` is a callable, run when the user clicks.
+
+    `for d in figure_download_items(fig, "申请量趋势"):
+         st.download_button(d.label, d.data, d.file_name, d.mime, key=..., on_click="ignore")`"""
+
+    label: str
+    file_name: str
+    mime: str
+    data: Callable[[], bytes]
+
+
+def figure_download_items(fig: go.Figure, name: str, width: int | None = None,
+                          height: int | None = None) -> list[Download]:
+    """PNG (2×) and SVG downloads of a figure, drawn on click."""
+    return [Download(f"下载 {fmt.upper()}", f"{name}.{fmt}", MIME[fmt],
+                     lambda fmt=fmt: figure_image(fig, fmt, width, height)) for fmt in IMAGE_FORMATS]
+
+
+def table_download_items(df: pd.DataFrame, name: str, labels: Mapping[str, str] | None = None) -> list[Download]:
+    """CSV (UTF-8 with BOM) and XLSX downloads of a table, written on click."""
+    return [Download("下载 CSV", f"{name}.csv", MIME["csv"], lambda: table_csv(df, labels)),
+            Download("下载 XLSX", f"{name}.xlsx", MIME["xlsx"], lambda: table_xlsx(df, labels, sheet=name))]
+
 # ---- the meeting pack: PPTX deck and PDF handout of the same slides -----------------------------
 
 
