@@ -174,6 +174,11 @@ def test_bundled_district_is_what_the_generator_makes(district) -> None:
                             "txt_runtogether", "html", "docx", "pdf"}
     assert layouts["pdf"] <= len(bundled["files"]) / 5
     assert (BUNDLED / "real" / "000_32c9a0a42e9b7f0e.txt").is_file()
+    units_csv = (BUNDLED / "units.csv").read_text(encoding="utf-8").splitlines()
+    assert units_csv[0] == "unit,district,kind" and len(units_csv) == 26
+    assert all(line.split(",")[1] == "示例区" for line in units_csv[1:])
+    for unit in bundled["units"]:
+        assert unit["short"] == unit["name"].replace("街道办事处", "街道")
     assert sum(f.stat().st_size for f in BUNDLED.rglob("*") if f.is_file()) < 15 * 2**20
 
 

@@ -2,8 +2,9 @@
 
 `generate_district` writes a small district in every format (the bundled data/reports/); `generate_corpus`
 streams any number of units in text formats for scale tests. Both are deterministic for a seed and write
-`manifest.json`: the units, every file with its layout, and every injected anomaly with the check id
-(checks.md) that must find it. Entries marked "implied" are consequences of an injection (for example a blank
+`manifest.json`: the units (with `short`, the name the store keeps: 街道办事处 -> 街道), every file with its
+layout, and every injected anomaly with the check id (checks.md) that must find it; and `units.csv` for
+`gi-analytics ingest --units`. Entries marked "implied" are consequences of an injection (for example a blank
 template leaves the carry-over check not evaluated).
 """
 
@@ -52,6 +53,11 @@ class Manifest:
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+    def write_units_csv(self, path: Path) -> None:
+        """The units CSV `gi-analytics ingest --units` takes: each unit with its district and kind."""
+        rows = ["unit,district,kind"] + [f"{u['name']},{self.district},{u['kind']}" for u in self.units]
+        path.write_text("\n".join(rows) + "\n", encoding="utf-8")
 
     def injected(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Anomalies injected on purpose (not the implied ones), optionally of one kind."""
@@ -230,7 +236,7 @@ class _Generator:
         return PlannedFile(name, item.layout, report)
 
     def manifest(self, district: str) -> Manifest:
-        units = [{"name": u.name, "kind": u.kind} for u in self.units]
+        units = [{"name": u.name, "kind": u.kind, "short": u.short} for u in self.units]
         return Manifest(district, self.seed, units, self.years)
 
     def anomalies(self) -> list[dict[str, Any]]:
@@ -343,6 +349,7 @@ def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (
     for item in planned:
         _write(item, out_dir, manifest)
     manifest.write(out_dir / "manifest.json")
+    manifest.write_units_csv(out_dir / "units.csv")
     return manifest
 
 
@@ -372,6 +379,7 @@ def generate_corpus(out_dir: Path, units: int, years: tuple[int, int] = (2019, 2
         manifest.files = _write_units((args, out_dir, 0, units), gen)
     manifest.anomalies = gen.anomalies()
     manifest.write(out_dir / "manifest.json")
+    manifest.write_units_csv(out_dir / "units.csv")
     return manifest
 
 
