@@ -47,12 +47,21 @@ def title_figure(title: str) -> go.Figure:
     return fig.update_xaxes(visible=False).update_yaxes(visible=False)
 
 
+def ink(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 128
+
+
+def drawn_as_tofu(png: bytes, tofu_png: bytes) -> bool:
+    """True when the Chinese title came out exactly like code points no font has: .notdef boxes."""
+    return float(np.mean(ink(png) != ink(tofu_png))) < 0.001
+
+
 def glyph_cells(png: bytes, n: int, scale: int = 2) -> list[np.ndarray]:
     """The title's ink cut into `n` cells one em (font size × scale) wide: CJK glyphs are full width."""
-    ink = np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 128
-    left = int(np.where(ink.any(axis=0))[0][0]) - 4
+    mask = ink(png)
+    left = int(np.where(mask.any(axis=0))[0][0]) - 4
     pitch = FONT_PX * scale
-    return [ink[:, left + i * pitch: left + (i + 1) * pitch] for i in range(n)]
+    return [mask[:, left + i * pitch: left + (i + 1) * pitch] for i in range(n)]
 
 
 def min_pairwise_difference(cells: list[np.ndarray]) -> float:
@@ -66,11 +75,34 @@ def test_png_has_requested_size_and_title_drawn_with_a_cjk_font() -> None:
     png = export.figure_png(title_figure(TITLE), width=600, height=200)
     image = Image.open(io.BytesIO(png))
     assert (image.format, image.size) == ("PNG", (1200, 400))
-    # Without a CJK font every Chinese character is the same .notdef box, so all six cells would be equal
-    # (as they are for code points no font has); with one, six different characters look different.
-    tofu = glyph_cells(export.figure_png(title_figure(TOFU), width=600, height=200), 6)
-    assert min_pairwise_difference(tofu) < 0.005  # the method sees boxes as equal
+    # With no CJK font, Chinese characters are drawn exactly like TOFU (see the test below); with one, six
+    # different characters are six different full-width glyphs.
+    assert not drawn_as_tofu(png, export.figure_png(title_figure(TOFU), width=600, height=200))
     assert min_pairwise_difference(glyph_cells(png, 6)) > 0.03
+
+
+NO_CJK_CHECK = """
+import sys
+sys.path.insert(0, sys.argv[1])
+from test_export import TITLE, TOFU, drawn_as_tofu, title_figure
+from gi_analytics import export
+png, tofu = (export.figure_png(title_figure(t), width=600, height=200) for t in (TITLE, TOFU))
+print("tofu" if drawn_as_tofu(png, tofu) else "glyphs")
+"""
+
+
+def test_the_cjk_check_fails_when_chromium_has_no_cjk_font(tmp_path: Path) -> None:
+    """The check above is real: Chromium limited to DejaVu (no CJK) draws the title as boxes, and it says so."""
+    dejavu = Path("/usr/share/fonts/truetype/dejavu")
+    if not dejavu.is_dir():
+        pytest.skip("needs fonts-dejavu-core as the one non-CJK font")
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig><dir>{dejavu}</dir>'
+                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>", encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    out = subprocess.run([sys.executable, "-c", NO_CJK_CHECK, str(Path(__file__).parent)], env=env,
+                         capture_output=True, text=True, timeout=180)
+    assert out.stdout.strip() == "tofu", out.stderr[-2000:]
 
 
 def test_png_of_a_dashboard_chart_keeps_its_own_size(db: Path) -> None:
