@@ -217,3 +217,20 @@ def test_parser_never_raises_on_garbage():
     for text in ["", "\x00\x01", "一、总体情况\n" * 50, "规章|||||\n" * 30, "(七)总计\t9" * 3]:
         report = parse_document(text_doc(text))
         assert report.problems
+
+
+def test_glued_count_and_amount_is_unreadable_not_a_guess():
+    text = "\n".join([
+        "二、主动公开政府信息情况", "信息内容本年新制作数量本年新公开数量对外公开总数量",
+        "规章000", "政府集中采购912.5000",
+        "三、收到和处理政府信息公开申请情况", "一、本年新收政府信息公开申请数量\t1\t0\t0\t0\t0\t0\t1",
+    ])
+    report = parse_document(text_doc(text))
+    assert report.template == "2019"
+    assert {c.state for c in report.tables["active"]["procurement"].values()} == {CellState.UNREADABLE}
+
+
+def test_row_cut_off_by_the_end_of_the_page_keeps_what_it_shows():
+    report = parse(OPENINGS / "03.txt")
+    assert [c.value for c in report.tables["requests"]["carried_over"].values()] == [0, 0, 0, 0, 0, None, None]
+    assert "row.truncated" in {p.code for p in report.problems}

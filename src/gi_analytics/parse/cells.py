@@ -16,6 +16,7 @@ from ..model import Cell, CellState, Problem, Severity
 from .tokens import is_value_text, read_cell
 
 MAX_DIGITS = 8  # the widest count a run-together cell may hold
+MAX_RUN_DIGITS = 20  # a longer run of digits is not split at all
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -136,6 +137,8 @@ def _infer_missing(cells: list[Cell], groups: Sequence[int]) -> list[Cell] | Non
 def split_run_together(digits: str, ncols: int, *, where: str, groups: Sequence[int] | None) -> Reading:
     """`640020470` for seven columns: every split into `ncols` counts (no leading zeros) that satisfies the
     table's identities; exactly one reading is accepted, anything else is unreadable."""
+    if len(digits) > MAX_RUN_DIGITS:  # the splits to try grow combinatorially (minutes at 28 digits)
+        return _unreadable([digits], ncols, where, "数字连在一起且过长，无法拆分")
     if len(digits) == ncols:
         readings = [[int(d) for d in digits]]
         if groups and not _holds(readings[0], groups):
@@ -160,15 +163,18 @@ def _splits(digits: str, ncols: int, groups: Sequence[int] | None, limit: int = 
     checked = groups is not None
     found: list[list[int]] = []
 
-    def parts(pos: int, count: int) -> list[tuple[list[int], int]]:
+    def parts(pos: int, count: int, after: int) -> list[tuple[list[int], int]]:
+        """Splits of the next `count` values that leave digits for the `after` values still to come."""
         if count == 0:
             return [([], pos)]
         out = []
         for width in range(1, MAX_DIGITS + 1):
-            piece = digits[pos : pos + width]
-            if len(piece) < width or (width > 1 and piece[0] == "0"):
+            piece, left = digits[pos : pos + width], len(digits) - pos - width
+            if len(piece) < width or (width > 1 and piece[0] == "0") or left < count - 1 + after:
                 break
-            out += [([int(piece)] + rest, end) for rest, end in parts(pos + width, count - 1)]
+            if left > (count - 1 + after) * MAX_DIGITS:
+                continue
+            out += [([int(piece)] + rest, end) for rest, end in parts(pos + width, count - 1, after)]
         return out
 
     def search(pos: int, group: int, acc: list[int]) -> None:
@@ -178,7 +184,7 @@ def _splits(digits: str, ncols: int, groups: Sequence[int] | None, limit: int = 
             if pos == len(digits):
                 found.append(acc)
             return
-        for values, end in parts(pos, sizes[group]):
+        for values, end in parts(pos, sizes[group], sum(sizes[group + 1 :])):
             if not checked or sum(values[:-1]) == values[-1]:
                 search(end, group + 1, acc + values)
 

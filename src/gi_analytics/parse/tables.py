@@ -60,6 +60,7 @@ class Scan:
     rows: list[RowRead]
     first: int | None  # index of the first line that belongs to the table
     last: int | None
+    cut: bool = False  # the document ends inside the last row: it may be truncated
 
 
 Matcher = Callable[[str, str], "str | None"]
@@ -73,6 +74,7 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
     for index in range(start, end):
         line = lines[index]
         if any(stop(compact(c)) for c in line.cells if not is_value_text(c)):
+            current, end = None, -1
             break
         if line.grid:
             row, context = _grid_row(line, index, match, context)
@@ -96,7 +98,8 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
             elif CJK.search(text):
                 current = None
     first = rows[0].line if rows else None
-    return Scan(rows, first, rows[-1].line if rows else None)
+    cut = current is not None and end == len(lines)
+    return Scan(rows, first, rows[-1].line if rows else None, cut)
 
 
 def _grid_row(line: Line, index: int, match: Matcher, context: str) -> tuple[RowRead | None, str]:
@@ -178,7 +181,7 @@ def read_requests(
             where=where,
             groups=(7,),
             exact=row.grid,
-            truncated=i == len(rows) - 1,
+            truncated=scan.cut and i == len(rows) - 1,
         )
         table[key] = dict(zip(form.REQUEST_COLUMNS, reading.cells, strict=True))
         problems += reading.problems
@@ -242,7 +245,7 @@ def read_active(
         columns = by_key[row.key].columns
         where = f"表二·{by_key[row.key].label}"
         reading = assign(
-            row.tokens, len(columns), where=where, exact=row.grid, truncated=row is scan.rows[-1]
+            row.tokens, len(columns), where=where, exact=row.grid, truncated=scan.cut and row is scan.rows[-1]
         )
         table[row.key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems

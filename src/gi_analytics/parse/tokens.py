@@ -22,6 +22,7 @@ _NOTHING = re.compile(r"^(?:[-—–_－/／\\]+|无|空|不适用)$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _UNIT_SUFFIX = re.compile(r"(?:万元|元|件|个|条|项)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_SIGNIFICANT_DIGITS = 15  # what a DOUBLE (the cells.value column) holds exactly
 _CELL_SPLIT = re.compile(r"[\t|]")
 
 
@@ -89,7 +90,10 @@ def read_cell(text: str) -> Cell:
     text = _UNIT_SUFFIX.sub("", text)
     if not _NUMBER.match(text):
         return Cell(CellState.UNREADABLE, None, raw)
-    value = float(text.replace(",", ""))
+    digits = text.replace(",", "")
+    if len(digits.lstrip("+-").replace(".", "").lstrip("0")) > MAX_SIGNIFICANT_DIGITS:
+        return Cell(CellState.UNREADABLE, None, raw)  # a float would change it (1e30 -> 1000…19884624838656)
+    value = float(digits)
     return Cell(CellState.NUMBER, int(value) if value.is_integer() else value, raw)
 
 
@@ -101,7 +105,9 @@ def is_value_text(text: str) -> bool:
     )
 
 
-_TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*((?:[+-]?\d[\d.,]*\s*)+)$")
+# Tokens in the tail are separated by white space or a sign, so the pattern cannot backtrack exponentially
+# on a long run of digits (`((?:\d[\d.,]*\s*)+)` took minutes on 400 digits).
+_TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*([+-]?\d[\d.,]*(?:(?:\s+[+-]?|[+-])\d[\d.,]*)*\s*)$")
 
 
 def split_label_tail(text: str) -> tuple[str, str]:
