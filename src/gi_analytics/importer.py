@@ -216,7 +216,7 @@ def _parse_task(task: tuple[str, str, bool]) -> ParsedFile:
     item = read_and_parse(name, path=path)
     if not keep_data:
         item.data = None  # saves sending the bytes back from a worker
-    return item
+    return item.slim()
 
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
