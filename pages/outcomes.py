@@ -16,7 +16,10 @@ with by_year:
     shares = analytics.outcome_shares(per_report, "year")
     ui.chart(charts.stacked_shares(shares, "year", "办理结果构成（按年度）"), key="shares_year")
 with by_unit:
-    shares = analytics.outcome_shares(per_report, "unit")
+    busiest = per_report.groupby("unit")["processed"].sum().nlargest(30).index  # a readable chart
+    if per_report["unit"].nunique() > len(busiest):
+        st.caption(f"仅显示办理量最多的 {len(busiest)} 个单位；请用侧栏筛选单位。")
+    shares = analytics.outcome_shares(per_report[per_report["unit"].isin(busiest)], "unit")
     ui.chart(charts.stacked_shares(shares, "unit", "办理结果构成（按单位）"), key="shares_unit")
 with why:
     reasons = ui.query(analytics.outcome_reasons)

@@ -48,6 +48,7 @@ FLAG_SEVERITIES = ("error", "warning")
 
 def _df(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     with connect(path) as con:
+        con.execute("SET enable_progress_bar = false")
         return con.execute(sql, list(params)).df()
 
 
@@ -150,44 +151,29 @@ def _summarize_lines(lines: pd.Series, limit: int = 4) -> str:
 # ---- figures per report -------------------------------------------------------------------------
 
 
-def _outcome_sql() -> tuple[str, list[Any]]:
-    """Conditional sums of the requests table's `total` column per outcome group."""
-    parts = []
-    for group in form.OUTCOME_GROUPS:
-        rows = [k for k, g in form.ROW_GROUP.items() if g == group and k != "other"]
-        cond = "c.tbl = 'requests' AND c.col_key = 'total' AND list_contains(?::VARCHAR[], c.row_key)"
-        expr = f"sum(c.value) FILTER (WHERE {cond})"
-        if group == "other":  # 2021: three sub-rows; 2019: the single row
-            expr = (
-                f"coalesce({expr}, sum(c.value) FILTER (WHERE c.tbl = 'requests' AND c.col_key = 'total' "
-                "AND c.row_key = 'other'))"
-            )
-        parts.append((f"{expr}::BIGINT AS {group}", [rows]))
-    return ",\n".join(p for p, _ in parts), [x for _, ps in parts for x in ps]
+def _measures() -> list[tuple[str, str, str, str]]:
+    """(tbl, row_key, col_key, measure): which cells add up to which per-report figure (keys from form.py)."""
+    out = [("requests", row, "total", name) for row, name in (
+        ("new_received", "new_received"), ("carried_over", "carried_over"), ("total_processed", "processed"),
+        ("carried_forward", "carried_forward"))]
+    out += [("requests", row, "total", "other_single" if row == "other" else
+             "other_sub" if group == "other" else group) for row, group in form.ROW_GROUP.items()]
+    for proc in form.APPEAL_PROCEEDINGS:
+        name = "review" if proc == "review" else "litigation"
+        out += [("appeals", proc, "total", name), ("appeals", proc, "corrected", f"{name}_corrected"),
+                ("appeals", proc, "pending", f"{name}_pending")]
+    return out
 
 
-def _cell_sum(tbl: str, row: str | tuple[str, ...], col: str, name: str) -> str:
-    rows = (row,) if isinstance(row, str) else row
-    in_list = ", ".join(f"'{r}'" for r in rows)  # keys come from form.py, never from users
-    return (
-        f"sum(c.value) FILTER (WHERE c.tbl = '{tbl}' AND c.row_key IN ({in_list}) "
-        f"AND c.col_key = '{col}')::BIGINT AS {name}"
-    )
+MEASURES = _measures()
 
 
-_LITIGATION = ("litigation_direct", "litigation_after_review")
-_FIGURES = [
-    _cell_sum("requests", "new_received", "total", "new_received"),
-    _cell_sum("requests", "carried_over", "total", "carried_over"),
-    _cell_sum("requests", "total_processed", "total", "processed"),
-    _cell_sum("requests", "carried_forward", "total", "carried_forward"),
-    _cell_sum("appeals", "review", "total", "review"),
-    _cell_sum("appeals", "review", "corrected", "review_corrected"),
-    _cell_sum("appeals", "review", "pending", "review_pending"),
-    _cell_sum("appeals", _LITIGATION, "total", "litigation"),
-    _cell_sum("appeals", _LITIGATION, "corrected", "litigation_corrected"),
-    _cell_sum("appeals", _LITIGATION, "pending", "litigation_pending"),
-]
+def _figures_sql() -> str:
+    names = dict.fromkeys(m for *_, m in MEASURES)
+    cols = [f"sum(v) FILTER (WHERE measure = '{n}')::BIGINT AS {n}" for n in names]
+    return ", ".join(cols)
+
+
 COUNT_COLUMNS = (
     "new_received",
     "carried_over",
@@ -206,13 +192,19 @@ COUNT_COLUMNS = (
 def unit_year(path: str, f: Filters) -> pd.DataFrame:
     """One row per selected current report: its key counts (NaN where blank), outcome groups and flags."""
     sel, params = _selected(f)
-    outcomes, outcome_params = _outcome_sql()
-    sql = f"""WITH {sel}
-        SELECT s.report_id, s.unit, s.district, s.year, s.template, {", ".join(_FIGURES)}, {outcomes}
-        FROM sel s LEFT JOIN cells c ON c.report_id = s.report_id AND c.state = 'number'
-            AND c.tbl IN ('requests', 'appeals')
-        GROUP BY ALL ORDER BY s.unit, s.year"""
-    df = _df(path, sql, [*params, *outcome_params])
+    values = ", ".join("(?, ?, ?, ?)" for _ in MEASURES)
+    sql = f"""WITH {sel},
+        m(tbl, row_key, col_key, measure) AS (VALUES {values}),
+        per_measure AS (
+            SELECT c.report_id, m.measure, sum(c.value) AS v
+            FROM cells c JOIN m ON c.tbl = m.tbl AND c.row_key = m.row_key AND c.col_key = m.col_key
+            WHERE c.state = 'number' AND c.report_id IN (SELECT report_id FROM sel)
+            GROUP BY ALL),
+        figures AS (SELECT report_id, {_figures_sql()} FROM per_measure GROUP BY report_id)
+        SELECT s.report_id, s.unit, s.district, s.year, s.template, x.* EXCLUDE (report_id)
+        FROM sel s LEFT JOIN figures x USING (report_id) ORDER BY s.unit, s.year"""
+    df = _df(path, sql, [*params, *(v for m in MEASURES for v in m)])
+    df["other"] = df.pop("other_sub").fillna(df.pop("other_single"))  # 2021: three sub-rows; 2019: one row
     df = df.astype({c: "float64" for c in COUNT_COLUMNS})  # NaN where blank; plotly takes plain floats
     return attach_flags(df, report_flags(path, f), ["unit", "year"])
 

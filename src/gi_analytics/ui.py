@@ -193,9 +193,8 @@ def sidebar() -> Filters:
             (max(lo, years[0]), min(hi, years[-1])) if lo <= hi else (years[0], years[-1])
         )
     if len(years) > 1:
-        lo, hi = sb.select_slider(
-            "年度", years, value=st.session_state.get("f_years", (years[0], years[-1])), key="f_years"
-        )
+        lo, hi = sb.select_slider("年度", years, value=st.session_state.get("f_years", (years[0], years[-1])),
+                                  key="f_years")
     else:
         lo = hi = years[0]
     _valid("f_template", (ALL, *options.templates), ALL)

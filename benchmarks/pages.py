@@ -1,0 +1,138 @@
+"""Render time of every dashboard page (AppTest, warm) and time of every analytics query.
+
+    python benchmarks/pages.py                      # the default (demo) database
+    python benchmarks/pages.py --db BIG.duckdb      # any database, e.g. 10,000 units × 7 years
+    python benchmarks/pages.py --make-big BIG.duckdb --units 10000 --years 2019-2025   # build one with SQL
+
+Targets (issue 5): every page under 1.5 s warm, every analytics query under 200 ms on the large database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ["pages/overview.py", "pages/requests.py", "pages/outcomes.py", "pages/appeals.py", "pages/warnings.py",
+         "pages/report.py", "pages/import_reports.py"]
+
+
+def timed(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def bench_queries(db: str) -> None:
+    from gi_analytics import analytics as a
+
+    f = a.Filters()
+    df = a.unit_year(db, f)
+    rid = int(df["report_id"].iloc[0])
+    cases = {
+        "filter_options": lambda: a.filter_options(db),
+        "unit_year": lambda: a.unit_year(db, f),
+        "key_figures": lambda: a.key_figures(db, f),
+        "coverage": lambda: a.coverage(db, f),
+        "applicant_types": lambda: a.applicant_types(db, f),
+        "outcome_reasons": lambda: a.outcome_reasons(db, f),
+        "findings": lambda: a.findings(db, f),
+        "report_index": lambda: a.report_index(db, f),
+        "report_cells": lambda: a.report_cells(db, rid),
+        "unit_year(one unit)": lambda: a.unit_year(db, a.Filters(units=(df["unit"].iloc[0],))),
+    }
+    print(f"{'query':<24}{'median s':>10}")
+    for name, fn in cases.items():
+        print(f"{name:<24}{timed(fn):>10.3f}")
+
+
+def bench_pages(db: str) -> None:
+    from streamlit.runtime import pages_manager
+    from streamlit.testing.v1 import AppTest
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # as in tests/conftest.py: let AppTest run app.py's st.navigation
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    pages_manager.PagesManager.__init__ = init
+    os.environ["GI_DB"] = db
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300).run()
+    print(f"{'page':<28}{'cold s':>8}{'warm s':>8}")
+    for page in PAGES:
+        t = time.perf_counter()
+        at.switch_page(page).run()
+        cold = time.perf_counter() - t
+        warm = timed(lambda: at.run())
+        errors = [e.value for e in at.exception]
+        print(f"{page:<28}{cold:>8.2f}{warm:>8.2f}" + (f"  EXCEPTION {errors[0][:80]}" if errors else ""))
+
+
+def make_big(path: Path, units: int, first: int, last: int) -> None:
+    """A large database written with SQL alone: every unit × year with requests and appeals tables, a few
+    findings. Numbers are arbitrary but consistent in shape; for timing only."""
+    import duckdb
+
+    from gi_analytics import form
+
+    path.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    con.execute((ROOT / "src" / "gi_analytics" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute("INSERT INTO units SELECT i, '单位' || i || CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END, "
+                "'区' || (i // 25), CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END FROM range(?) t(i)", [units])
+    con.execute("""INSERT INTO reports SELECT row_number() OVER (), u.unit_id, y,
+                   CASE WHEN y <= 2020 THEN '2019' ELSE '2021' END, make_date(y, 1, 1), make_date(y, 12, 31),
+                   u.name || y || '.txt', 'txt', md5(u.name || y), 1, TRUE, now()
+                   FROM units u, range(?, ?) t(y)""", [first, last + 1])
+    rows = [r.key for r in form.REQUEST_ROWS]
+    con.execute("""INSERT INTO cells SELECT r.report_id, 'requests', k.row_key, c.col_key,
+                   ((r.report_id * 7 + k.i * 3 + c.j) % 11)::DOUBLE, 'number'
+                   FROM reports r, (SELECT unnest(?::VARCHAR[]) AS row_key, generate_subscripts(?::VARCHAR[], 1) AS i) k,
+                        (SELECT unnest(?::VARCHAR[]) AS col_key, generate_subscripts(?::VARCHAR[], 1) AS j) c""",
+                [rows, rows, list(form.REQUEST_COLUMNS), list(form.REQUEST_COLUMNS)])
+    con.execute("""INSERT INTO cells SELECT r.report_id, 'appeals', p.k, q.k, (r.report_id % 3 = 0)::INT::DOUBLE,
+                   'number' FROM reports r, (SELECT unnest(?::VARCHAR[]) AS k) p, (SELECT unnest(?::VARCHAR[]) AS k) q""",
+                [list(form.APPEAL_PROCEEDINGS), list(form.APPEAL_RESULTS)])
+    con.execute("""INSERT INTO findings SELECT report_id, unit_id, year,
+                   CASE WHEN report_id % 2 = 0 THEN 'requests.balance' ELSE 'series.carry_mismatch' END,
+                   CASE WHEN report_id % 2 = 0 THEN 'error' ELSE 'warning' END, 'failed', 'requests',
+                   'new_received', 'total', NULL, 1, 2, '示例发现' FROM reports WHERE report_id % 17 = 0""")
+    con.execute("CHECKPOINT")
+    con.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="看板页面与查询耗时")
+    parser.add_argument("--db", help="数据库文件（默认：示例数据库）")
+    parser.add_argument("--make-big", type=Path, help="先用 SQL 生成一个大数据库到此路径")
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--years", default="2019-2025")
+    args = parser.parse_args(argv)
+    db = args.db
+    if args.make_big:
+        first, last = (int(y) for y in args.years.split("-"))
+        t = time.perf_counter()
+        make_big(args.make_big, args.units, first, last)
+        print(f"built {args.make_big} in {time.perf_counter() - t:.1f}s, "
+              f"{args.make_big.stat().st_size / 2**20:.0f} MB")
+        db = str(args.make_big)
+    db = db or str(ROOT / "data" / "gi.duckdb")
+    if not Path(db).exists():
+        print(f"数据库不存在：{db}", file=sys.stderr)
+        return 3
+    print(f"database: {db}")
+    bench_queries(db)
+    bench_pages(db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
