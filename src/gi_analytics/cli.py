@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_REPORTS = REPO_ROOT / "data" / "reports"
+DEMO_UNITS = DEMO_REPORTS / "units.csv"
 EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
 
@@ -141,10 +142,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     if missing:
         return fail(f"找不到：{'、'.join(missing)}")
     db = args.db or default_db()
+    units = args.units or (DEMO_UNITS if args.demo and DEMO_UNITS.exists() else None)
     try:
         with _progress_bar() as progress:
             result = ingest_paths(
-                paths, db, district=args.district, unit=args.unit, year=args.year, units_csv=args.units,
+                paths, db, district=args.district, unit=args.unit, year=args.year, units_csv=units,
                 progress=progress, workers=args.workers, rebuild=args.rebuild,
             )  # fmt: skip
     except IngestError as exc:
