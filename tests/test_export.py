@@ -112,6 +112,16 @@ def test_png_of_a_dashboard_chart_keeps_its_own_size(db: Path) -> None:
     assert image.size == (1600, 900)
 
 
+def test_threads_rendering_at_once_each_get_their_own_image() -> None:
+    """Streamlit serves every session from its own thread; all of them share the one browser."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    widths = [200 + 20 * i for i in range(8)]
+    with ThreadPoolExecutor(4) as pool:
+        pngs = list(pool.map(lambda w: export.figure_png(title_figure(TITLE), width=w, height=100, scale=1), widths))
+    assert [Image.open(io.BytesIO(p)).size for p in pngs] == [(w, 100) for w in widths]
+
+
 def test_svg_contains_the_chinese_text_and_names_cjk_fonts() -> None:
     svg = export.figure_svg(title_figure(TITLE), width=600, height=200).decode("utf-8")
     assert svg.startswith("<svg") and TITLE in svg
