@@ -47,6 +47,8 @@ def run_export(args: argparse.Namespace) -> int:
     try:
         return _run(args)
     except (ExportError, StoreError) as exc:
+        if args.kind == "pack":
+            print(file=sys.stderr)  # end the progress line
         return fail(str(exc))
 
 
