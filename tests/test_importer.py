@@ -238,3 +238,19 @@ def test_findings_are_recomputed_inside_the_same_write(tmp_path: Path) -> None:
     assert ("report.all_zero", result.files[0].report_id) in set(
         zip(findings.check_id, findings.report_id, strict=True)
     )
+
+
+def test_too_many_uploads_at_once_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    from gi_analytics.importer import MAX_UPLOAD_FILES
+
+    items = [(f"{i}.txt", b"x") for i in range(MAX_UPLOAD_FILES + 1)]
+    with pytest.raises(IngestError, match="一次最多上传"):
+        ingest_bytes(items, tmp_path / "gi.duckdb")
+    assert not (tmp_path / "gi.duckdb").exists()
+
+
+def test_an_unwritable_database_place_gives_a_chinese_error_not_a_traceback(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    with pytest.raises(IngestError, match="无法写入数据库"):
+        ingest_paths([SAMPLE], not_a_folder / "gi.duckdb")

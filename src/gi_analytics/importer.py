@@ -27,6 +27,7 @@ from .store import FileOutcome, Outcome, ParsedFile
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
+MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
 
 
 class IngestError(Exception):
@@ -303,6 +304,8 @@ def ingest_bytes(
     keep_originals: bool = True,
 ) -> IngestResult:
     """Ingest uploaded files (name, bytes) in one atomic write, parsing in this process."""
+    if len(items) > MAX_UPLOAD_FILES:
+        raise IngestError(f"一次最多上传 {MAX_UPLOAD_FILES} 个文件（本次 {len(items)} 个），请分批上传")
     resolver = _resolver(unit, year, district, units_csv)
     parsed = []
     for n, (name, data) in enumerate(items, start=1):

@@ -294,13 +294,16 @@ def write_batch(
 ) -> BatchResult:
     """Store a batch atomically. `after_write(con)` runs inside the same write (e.g. the checks) when the
     batch changed something, so readers never see reports without their findings."""
-    with write_connection(path, rebuild=rebuild) as txn:
-        txn.con.execute("BEGIN")
-        outcomes, changed = _apply(txn.con, files, keep_originals)
-        txn.changed = txn.changed or changed
-        if txn.changed and after_write is not None:
-            after_write(txn.con)
-        txn.con.execute("COMMIT")
+    try:
+        with write_connection(path, rebuild=rebuild) as txn:
+            txn.con.execute("BEGIN")
+            outcomes, changed = _apply(txn.con, files, keep_originals)
+            txn.changed = txn.changed or changed
+            if txn.changed and after_write is not None:
+                after_write(txn.con)
+            txn.con.execute("COMMIT")
+    except OSError as exc:  # disk full, no permission: the database file itself is untouched
+        raise StoreError(f"无法写入数据库 {path}：{exc.strerror or exc}；数据库未改变") from exc
     return BatchResult(outcomes, txn.changed)
 
 
