@@ -130,10 +130,12 @@ def caption_outcomes_year(df: pd.DataFrame) -> str:
 def caption_outcomes_unit(df: pd.DataFrame) -> str:
     shares = df[df["group"].isin(["granted", "partially_granted"])].groupby("unit")["share"].sum(min_count=1)
     d = shares.dropna().sort_values()
+    shown, total = df.attrs.get("units", (0, 0))
+    note = f"图中为办理总数最多的{shown}个单位（共{total}个）。" if shown < total else ""
     if d.empty:
-        return "所选单位没有予以公开或部分公开的申请。"
-    return (f"予以公开和部分公开的比例最高的是{d.index[-1]}（{_pct(d.iloc[-1])}），"
-            f"最低的是{d.index[0]}（{_pct(d.iloc[0])}）。")
+        return note + "所选单位没有予以公开或部分公开的申请。"
+    return note + (f"予以公开和部分公开的比例最高的是{d.index[-1]}（{_pct(d.iloc[-1])}），"
+                   f"最低的是{d.index[0]}（{_pct(d.iloc[0])}）。")
 
 
 def caption_reasons(df: pd.DataFrame) -> str:
@@ -192,6 +194,14 @@ def _appeals_per_unit(s: Source) -> pd.DataFrame:
     return d[d["appeals"] > 0]
 
 
+def _outcomes_by_unit(s: Source) -> pd.DataFrame:
+    """Outcome shares of the TOP_UNITS units with most requests processed (a slide cannot hold 100 bars)."""
+    busiest = s.per_unit.dropna(subset=["processed"]).nlargest(TOP_UNITS, "processed")["unit"]
+    out = analytics.outcome_shares(s.unit_year[s.unit_year["unit"].isin(busiest)], "unit")
+    out.attrs["units"] = (len(busiest), s.per_unit["unit"].nunique())
+    return out
+
+
 def _coverage_per_year(s: Source) -> pd.DataFrame:
     c = s.coverage
     return c.groupby(["year", "label"]).size().rename("reports").reset_index() if not c.empty else c
@@ -224,8 +234,7 @@ _SPECS = [
               lambda s: analytics.outcome_shares(s.unit_year, "year"),
               lambda d, t: charts.stacked_shares(d, "year", t), caption_outcomes_year),
     ChartSpec("outcomes_by_unit", "办理结果构成（按单位）", "outcomes",
-              lambda s: analytics.outcome_shares(s.unit_year, "unit"),
-              lambda d, t: charts.stacked_shares(d, "unit", t), caption_outcomes_unit),
+              _outcomes_by_unit, lambda d, t: charts.stacked_shares(d, "unit", t), caption_outcomes_unit),
     ChartSpec("outcome_reasons", "不予公开与无法提供：按理由", "outcomes", _reasons, charts.reasons, caption_reasons),
     ChartSpec("disclosure_rate", "公开率排名", "outcomes", lambda s: s.per_unit,
               lambda d, t: charts.ranking(d, "disclosure_rate", t, x_title="公开率", top=TOP_UNITS, percent=True),
@@ -401,7 +410,8 @@ def build_pack(db: str, district: str, years: tuple[int, int], parts: Sequence[s
         if chart is None:
             skipped.append(spec.title)
         else:
-            built.append((spec, chart[0].update_layout(title_text=""), chart[1]))  # the slide carries the title
+            fig = chart[0].update_layout(title_text="", margin_t=40)  # the slide carries the title
+            built.append((spec, fig, chart[1]))
     _tell(progress, len(specs), steps, f"绘制图表（共{len(built)}张）")
     images = figure_images([fig for _, fig, _ in built], "png", *SLIDE_SIZE, on_each=lambda i: _tell(
         progress, len(specs) + i + 1, steps, f"已绘制：{built[i][0].title}"))
