@@ -113,7 +113,8 @@ def _caption_top(column: str, what: str, percent: bool = False) -> Callable[[pd.
         if not percent and len(d) > 3 and d[column].sum() > 0:
             share = d[column].head(3).sum() / d[column].sum()
             text += f"；前三名占全部的{share:.1%}"
-        return text + f"；共{len(d)}个单位。"
+        shown = f"，图中为前{TOP_UNITS}名" if len(d) > TOP_UNITS else ""
+        return text + f"；共{len(d)}个单位{shown}。"
 
     return caption
 
