@@ -283,6 +283,7 @@ def unpack_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[tuple[str, by
     """Expand zip archives (bounded in count and size) into (name, bytes); list what was refused and why."""
     import io
     import zipfile
+    import zlib
 
     items: list[tuple[str, bytes]] = []
     refused: list[tuple[str, str]] = []
@@ -293,8 +294,9 @@ def unpack_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[tuple[str, by
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 items_in, refused_in = _unzip(name, archive)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            refused.append((name, "压缩包已损坏，无法打开"))
+        # encrypted entries raise RuntimeError, unknown methods NotImplementedError, broken streams zlib.error
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+            refused.append((name, "压缩包已损坏或已加密，无法打开"))
             continue
         items += items_in
         refused += refused_in
