@@ -1,0 +1,63 @@
+"""A province-sized database: generate and ingest UNITS × 7 years of text reports.
+
+    python benchmarks/scale.py [--units 10000] [--keep DIR]
+
+Prints generation time, ingest time, database size on disk and peak memory (this process and its workers).
+With --keep DIR the corpus and the database stay in DIR (benchmarks/pages.py can then use the database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from gi_analytics.demo import generate_corpus
+from gi_analytics.importer import ingest_paths
+
+
+def peak_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child, in MiB (Linux: KiB units)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def run(work: Path, units: int) -> None:
+    corpus, db = work / "corpus", work / "scale.duckdb"
+    start = time.perf_counter()
+    manifest = generate_corpus(corpus, units=units, years=(2019, 2025), seed=3, formats=("txt",), workers=2)
+    print(f"generated {len(manifest.files)} reports ({units} units × 7 years) in {time.perf_counter() - start:.0f} s")
+
+    start = time.perf_counter()
+    result = ingest_paths([corpus], db, units_csv=corpus / "units.csv", keep_originals=False, workers=2)
+    elapsed = time.perf_counter() - start
+    stored = len(result.files) - len(result.failed)
+    own, children = peak_mib()
+    print(f"ingest: {stored} reports in {elapsed:.0f} s ({stored / elapsed:.0f} reports/s), "
+          f"{len(result.failed)} failed")
+    print(f"database on disk: {db.stat().st_size / 2**20:.0f} MiB")
+    print(f"peak memory: {own:.0f} MiB (ingest process), {children:.0f} MiB (largest worker)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="keep the corpus and database in this folder")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        run(args.keep, args.units)
+        return
+    work = Path(tempfile.mkdtemp(prefix="gi-scale-"))
+    try:
+        run(work, args.units)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
