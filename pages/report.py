@@ -1,5 +1,6 @@
 """报告详情: one report laid out like the form, cells in findings highlighted, its text, versions, original."""
 
+import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics, charts, form, ui
@@ -35,7 +36,8 @@ findings = ui.report_query(analytics.report_findings, chosen)
 
 m = st.columns(4)
 m[0].metric("模板", f"{head['template']}年版" if head["template"] else "未识别")
-period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if head["period_start"] else "未写明"
+has_period = not (pd.isna(head["period_start"]) or pd.isna(head["period_end"]))  # NaT is truthy
+period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if has_period else "未写明"
 m[1].metric("统计期限", period)
 m[2].metric("错误", int((findings["severity"] == "error").sum()))
 m[3].metric("警告", int((findings["severity"] == "warning").sum()))
