@@ -135,7 +135,18 @@ def _damaged(path: Path) -> StoreError:
 
 def _is_not_duckdb(exc: duckdb.Error) -> bool:
     text = str(exc)
-    return "not a valid DuckDB database" in text or "Could not read enough bytes" in text
+    markers = ("not a valid DuckDB database", "Could not read enough bytes", "Corrupt database file")
+    return any(marker in text for marker in markers)
+
+
+def _is_damage(exc: BaseException | None) -> bool:
+    """A DuckDB error, or one raised while handling it, that says the file itself is broken. A truncated or
+    corrupted file often opens fine and fails only when a query reaches the bad block."""
+    while exc is not None:
+        if isinstance(exc, duckdb.Error) and _is_not_duckdb(exc):
+            return True
+        exc = exc.__context__
+    return False
 
 
 @contextlib.contextmanager
@@ -152,6 +163,10 @@ def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyCon
     con = _attach_read_only(path)
     try:
         yield con
+    except duckdb.Error as exc:
+        if _is_damage(exc):
+            raise _damaged(path) from exc
+        raise
     finally:
         con.close()
 
@@ -246,9 +261,11 @@ def write_connection(path: str | os.PathLike[str], *, rebuild: bool = False) -> 
             if txn.changed:
                 _bump_data_version(txn.con)
             txn.con.execute("CHECKPOINT")
-        except BaseException:
+        except BaseException as exc:
             txn.con.close()
             tmp.unlink(missing_ok=True)
+            if _is_damage(exc):
+                raise _damaged(path) from exc
             raise
         txn.con.close()
         _swap(tmp, path, txn.changed, rebuild)
