@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import os
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -206,6 +207,44 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- demo
+
+
+def _year_range(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError("年份范围应写作 2019-2025")
+    first, last = int(match[1]), int(match[2] or match[1])
+    if first > last:
+        raise argparse.ArgumentTypeError("年份范围的起始年不能晚于结束年")
+    return first, last
+
+
+def configure_demo(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--units", type=int, default=25, help="单位数量（默认 25）")
+    p.add_argument("--years", type=_year_range, default=(2019, 2025), help="年份范围，如 2019-2025")
+    p.add_argument("--out", type=Path, required=True, help="输出目录")
+    p.add_argument("--seed", type=int, default=7, help="随机种子：相同种子生成相同文件")
+    p.add_argument("--formats", default="txt,html,docx,pdf", help="文件格式，逗号分隔：txt,html,docx,pdf")
+    p.add_argument("--district", default="示例区", help="区县名称")
+
+
+@command("demo", "生成示例区县的报告文件（含 manifest.json 与 units.csv）", configure_demo)
+def run_demo(args: argparse.Namespace) -> int:
+    from .demo import generate_corpus, generate_district
+
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    unknown = set(formats) - {"txt", "html", "docx", "pdf"}
+    if unknown or not formats or args.units < 1:
+        raise CliError(f"无法生成：格式 {','.join(sorted(unknown)) or '为空'} 不支持，或单位数量小于 1")
+    small = args.units <= 100
+    generate = generate_district if small else generate_corpus
+    manifest = generate(args.out, units=args.units, years=args.years, seed=args.seed, formats=formats,
+                        district=args.district)
+    print(f"已生成 {len(manifest.files)} 份报告、{len(manifest.anomalies)} 处注入的异常：{args.out}")
+    return EXIT_OK
 
 
 # ---------------------------------------------------------------- entry point

@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
+import duckdb
+
 from . import store
 from .checks import run_all
 from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from .parse import parse_document
 from .store import FileOutcome, Outcome, ParsedFile
+from .textcompare import compute_similarity
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
@@ -322,13 +325,19 @@ def _resolver(
     return Resolver(normalize_unit(unit) if unit else None, year, district, rows)
 
 
+def _derive(con: duckdb.DuckDBPyConnection) -> None:
+    """What is recomputed over the whole database inside every ingest's write, before the swap."""
+    run_all(con)
+    compute_similarity(con)
+
+
 def _store(
     parsed: list[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
 ) -> IngestResult:
     resolved = [resolver.apply(item) for item in parsed]
     try:
         batch = store.write_batch(
-            db_path, resolved, keep_originals=keep, after_write=run_all, rebuild=rebuild
+            db_path, resolved, keep_originals=keep, after_write=_derive, rebuild=rebuild
         )
     except store.StoreError as exc:
         raise IngestError(str(exc)) from None
