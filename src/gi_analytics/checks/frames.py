@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import form
 from ..model import CellState, Report
+from .similarity import plain
 
 REPORT_COLUMNS = [
     "report_id",
@@ -55,6 +56,7 @@ TABLE_KEYS = {
     "active": (ACTIVE_ROWS, ACTIVE_COLUMNS),
 }
 STATES = tuple(str(s) for s in CellState)
+TEXT_SECTIONS = (1, 5, 6)  # the narrative parts: 总体情况, 存在的主要问题及改进情况, 其他需要报告的事项
 
 
 @dataclass(frozen=True)
@@ -101,41 +103,71 @@ class CheckInput:
 
     def positions(self, report_ids: pd.Series | np.ndarray) -> np.ndarray:
         """Row positions in `reports` of the given report ids (-1 when unknown)."""
-        return self.index_of.get_indexer(np.asarray(report_ids))
-
-    @cached_property
-    def _cell_codes(self) -> dict[str, np.ndarray]:
-        c = self.cells
-        return {
-            "pos": self.positions(c["report_id"]),
-            "tbl": _codes(c["tbl"], tuple(TABLE_KEYS)),
-            "state": _codes(c["state"], STATES),
-        }
+        ids, want = self.ids, np.asarray(report_ids)
+        if len(ids) and want.dtype.kind in "iu" and int(ids.max()) - int(ids.min()) < 4 * len(ids) + 1024:
+            lo = int(ids.min())  # dense ids (the usual case): a lookup table instead of hashing every cell
+            lut = np.full(int(ids.max()) - lo + 1, -1, dtype=np.int64)
+            lut[ids - lo] = np.arange(len(ids))
+            k = want.astype(np.int64) - lo
+            inside = (k >= 0) & (k < len(lut))
+            return np.where(inside, lut[np.where(inside, k, 0)], -1)
+        return self.index_of.get_indexer(want)
 
     def cube(self, tbl: str) -> Cube:
         return self._cubes[tbl]
 
     @cached_property
     def _cubes(self) -> dict[str, Cube]:
-        return {tbl: self._build_cube(tbl) for tbl in TABLE_KEYS}
+        """Every table pivoted in one pass over the long cells frame: each cell's flat place in one buffer."""
+        c, n = self.cells, len(self.ids)
+        shapes = [(len(rows), len(cols)) for rows, cols in TABLE_KEYS.values()]
+        sizes = np.array([n * r * k for r, k in shapes], dtype=np.int64)
+        base = np.r_[np.cumsum(sizes) - sizes, -1]  # index -1 (unknown table) takes the trailing -1
+        tbl = _codes(c["tbl"], tuple(TABLE_KEYS))
+        ri = _lookup2(_categorical(c["row_key"]), [rows for rows, _ in TABLE_KEYS.values()], tbl)
+        ci = _lookup2(_categorical(c["col_key"]), [cols for _, cols in TABLE_KEYS.values()], tbl)
+        pos = self.positions(c["report_id"])
+        stride = np.array([r * k for r, k in shapes] + [0], dtype=np.int64)[tbl]
+        width = np.array([k for _, k in shapes] + [0], dtype=np.int64)[tbl]
+        ok = np.flatnonzero((ri >= 0) & (ci >= 0) & (pos >= 0))  # ri is -1 for an unknown table too
+        flat = base[tbl[ok]] + pos[ok] * stride[ok] + ri[ok] * width[ok] + ci[ok]
+        state = _codes(c["state"], STATES)[ok].astype(np.int8)
+        raw = c["value"].to_numpy(dtype=float, na_value=np.nan)[ok]
+        value = np.where(state == STATES.index("number"), raw,
+                         np.where(state == STATES.index("nothing"), 0.0, np.nan))
+        v, st = np.full(int(sizes.sum()), np.nan), np.full(int(sizes.sum()), -1, dtype=np.int8)
+        v[flat], st[flat] = value, state
+        cubes = {}
+        for k, (name, (rows, cols)) in enumerate(TABLE_KEYS.items()):
+            part = slice(int(base[k]), int(base[k] + sizes[k]))
+            shape = (n, len(rows), len(cols))
+            cubes[name] = Cube(v[part].reshape(shape), st[part].reshape(shape), rows, cols)
+        return cubes
 
-    def _build_cube(self, tbl: str) -> Cube:
-        rows, cols = TABLE_KEYS[tbl]
-        codes = self._cell_codes
-        mask = codes["tbl"] == tuple(TABLE_KEYS).index(tbl)
-        sub = self.cells[mask]
-        ri, ci = _codes(sub["row_key"], rows), _codes(sub["col_key"], cols)
-        pos, state = codes["pos"][mask], codes["state"][mask]
-        ok = (ri >= 0) & (ci >= 0) & (pos >= 0)
-        pos, ri, ci, state = pos[ok], ri[ok], ci[ok], state[ok]
-        raw = sub["value"].to_numpy(dtype=float, na_value=np.nan)[ok]
-        value = np.where(
-            state == STATES.index("number"), raw, np.where(state == STATES.index("nothing"), 0.0, np.nan)
-        )
-        shape = (len(self.ids), len(rows), len(cols))
-        v, s = np.full(shape, np.nan), np.full(shape, -1, dtype=np.int8)
-        v[pos, ri, ci], s[pos, ri, ci] = value, state
-        return Cube(v, s, rows, cols)
+    @cached_property
+    def plain_texts(self) -> np.ndarray:
+        """Per row of `sections`, the text as `similarity.plain` gives it (NFKC, no whitespace) for the narrative
+        sections, None for the others: normalized once, shared by the narrative and text-reuse checks."""
+        s = self.sections
+        keep = s["no"].isin(TEXT_SECTIONS).to_numpy()
+        out = np.full(len(s), None, dtype=object)
+        out[keep] = [plain(t) if isinstance(t, str) else "" for t in s["text"].to_numpy(dtype=object)[keep]]
+        return out
+
+    @cached_property
+    def report_texts(self) -> dict[int, str]:
+        """Per report id, its narrative sections' texts joined by newlines (in `sections` order)."""
+        s = self.sections
+        keep = s["no"].isin(TEXT_SECTIONS).to_numpy()
+        return _join_by(s["report_id"].to_numpy()[keep], s["text"].to_numpy(dtype=object)[keep], "\n")
+
+    @cached_property
+    def report_plain_texts(self) -> dict[int, str]:
+        """Per report id, its narrative sections' plain texts run together (what NFKC and whitespace removal make
+        of `report_texts`: the joining newline is whitespace)."""
+        s = self.sections
+        keep = s["no"].isin(TEXT_SECTIONS).to_numpy()
+        return _join_by(s["report_id"].to_numpy()[keep], self.plain_texts[keep], "")
 
     @cached_property
     def stats(self) -> pd.DataFrame:
@@ -156,11 +188,42 @@ class CheckInput:
         return pd.concat(out, axis=1)
 
 
+def _join_by(keys: np.ndarray, texts: np.ndarray, sep: str) -> dict[int, str]:
+    """Texts joined per key, keys in order of first appearance, texts in their order."""
+    parts: dict[int, list[str]] = {}
+    for k, t in zip(keys.tolist(), texts.tolist(), strict=True):
+        parts.setdefault(k, []).append(t)
+    return {k: sep.join(v) for k, v in parts.items()}
+
+
 def _codes(values: pd.Series, keys: Sequence[str]) -> np.ndarray:
     """Integer code of each value in `keys` (-1 when not a known key)."""
+    return _lookup(_categorical(values), keys)
+
+
+def _categorical(values: pd.Series) -> pd.Categorical:
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.set_categories(list(keys)).cat.codes.to_numpy(dtype=np.int64)
-    return pd.Categorical(values, categories=list(keys)).codes.astype(np.int64)
+        return values.array
+    return pd.Categorical(values)
+
+
+def _key_index(categories: pd.Index, keys: Sequence[str]) -> np.ndarray:
+    """Per category, its index in `keys` (-1 when not a key), plus a trailing -1 that missing values (code -1) take."""
+    where = {k: i for i, k in enumerate(keys)}
+    return np.array([where.get(c, -1) for c in categories] + [-1], dtype=np.int64)
+
+
+def _lookup(cat: pd.Categorical, keys: Sequence[str]) -> np.ndarray:
+    """Per value, its index in `keys` (-1 when not a key, or missing): a table over the categories, then a take."""
+    return _key_index(cat.categories, keys)[cat.codes]
+
+
+def _lookup2(cat: pd.Categorical, keys: Sequence[Sequence[str]], group: np.ndarray) -> np.ndarray:
+    """Per value, its index in `keys[group]` (-1 when not a key, or when group is -1)."""
+    table = np.full((len(keys) + 1, len(cat.categories) + 1), -1, dtype=np.int64)
+    for g, ks in enumerate(keys):
+        table[g] = _key_index(cat.categories, ks)
+    return table[group, cat.codes]
 
 
 def from_reports(reports: Sequence[Report], district_units: Sequence[str] = ()) -> CheckInput:

@@ -11,7 +11,7 @@ from scipy import sparse
 from .. import form
 from .base import hits, not_evaluated
 from .frames import CheckInput, fmt
-from .similarity import normalize, pair_cosine, vectorize
+from .similarity import group_pairs, mask, pair_cosine, vectorize
 
 STOCK_METRICS = ("in_force", "total_published", "prev_items")  # stocks legitimately repeat year to year
 REUSE_SECTIONS = (1, 5)
@@ -150,14 +150,16 @@ def appeals_without_requests(inp: CheckInput) -> pd.DataFrame:
 
 
 def _documents(inp: CheckInput) -> pd.DataFrame:
-    s = inp.sections[inp.sections["no"].isin(REUSE_SECTIONS)].drop_duplicates(["report_id", "no"])
+    sec = inp.sections
+    take = np.flatnonzero(sec["no"].isin(REUSE_SECTIONS).to_numpy() & ~sec.duplicated(["report_id", "no"]).to_numpy())
+    s = sec.iloc[take]
     pos = inp.positions(s["report_id"])
     rep = inp.reports
     docs = pd.DataFrame({"report_id": s["report_id"].to_numpy(), "no": s["no"].to_numpy(),
                          "unit_id": rep["unit_id"].to_numpy()[pos], "unit": rep["unit"].to_numpy()[pos],
                          "district": rep["district"].to_numpy()[pos], "year": rep["year"].to_numpy(dtype=float)[pos]})
-    docs["norm"] = [normalize(t, (u,) if isinstance(u, str) else ()) for t, u in zip(s["text"], docs["unit"],
-                                                                                    strict=True)]
+    docs["norm"] = [mask(t, (u,) if isinstance(u, str) else ()) for t, u in zip(inp.plain_texts[take].tolist(),
+                                                                               docs["unit"].tolist(), strict=True)]
     docs = docs[docs["norm"].str.len() >= MIN_TEXT].reset_index(drop=True)
     docs["length"] = docs["norm"].str.len()
     return docs
@@ -174,18 +176,16 @@ def _previous_pairs(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _peer_best(x: sparse.csr_matrix, docs: pd.DataFrame) -> pd.DataFrame:
-    """For each doc, its most similar doc of another unit, same district, year and section (group by group)."""
-    out = []
-    grouped = docs[docs["district"] != ""].groupby(["district", "year", "no"]).indices
+    """For each doc, its most similar doc (≥ REUSE_THRESHOLD; ties: the first) of another unit, same district,
+    year and section. Only pairs inside one group are ever multiplied (similarity.group_pairs)."""
+    group = docs.groupby(["district", "year", "no"]).ngroup().to_numpy()
+    group = np.where(docs["district"].to_numpy() != "", np.nan_to_num(group, nan=-1), -1).astype(np.int64)
+    i, j, sim = group_pairs(x, group, REUSE_THRESHOLD)
     unit = docs["unit_id"].to_numpy()
-    for rows in grouped.values():
-        if len(rows) < 2:
-            continue
-        sim = (x[rows] @ x[rows].T).toarray()  # one small group, never all pairs
-        sim[unit[rows][:, None] == unit[rows][None, :]] = 0.0
-        best = sim.argmax(axis=1)
-        out.append(pd.DataFrame({"i": rows, "j": rows[best], "sim": sim[np.arange(len(rows)), best]}))
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=["i", "j", "sim"])
+    other = unit[i] != unit[j]
+    pairs = pd.DataFrame({"i": i[other], "j": j[other], "sim": sim[other]})
+    pairs = pairs.sort_values(["i", "sim", "j"], ascending=[True, False, True], kind="stable")
+    return pairs.drop_duplicates("i").reset_index(drop=True)
 
 
 def text_reused(inp: CheckInput) -> pd.DataFrame:

@@ -7,7 +7,6 @@ clause is never taken for a request count. A clause naming another year than the
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,10 +15,11 @@ import pandas as pd
 
 from .base import hits, not_evaluated
 from .frames import CheckInput, fmt
+from .similarity import plain
 
-TEXT_SECTIONS = (1, 5, 6)
 CLAUSE_END = re.compile(r"[，。；,;！!？?\n]")
 CLAUSE_WORDS = ("申请", "复议", "诉讼")
+CLAUSE_WORD = re.compile("|".join(CLAUSE_WORDS))
 REQUEST_COUNT = re.compile(
     r"(?:收到|受理|接收|新收|接到)[^0-9]{0,20}?申请(?:共计|共|合计|数量为|数为|为)?(\d+)(?:件|个|份|条)"
 )
@@ -34,9 +34,11 @@ APPEAL_KINDS = {"review": "行政复议", "litigation": "行政诉讼"}
 
 
 def _clauses(text: str) -> Iterator[str]:
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """The clauses of a `plain` text that name a request, review or litigation."""
+    if not CLAUSE_WORD.search(text):  # no clause can have one: skip the split (most texts of a large run)
+        return
     for clause in CLAUSE_END.split(text):
-        if any(w in clause for w in CLAUSE_WORDS):
+        if CLAUSE_WORD.search(clause):
             yield clause
 
 
@@ -57,6 +59,11 @@ def _appeal_counts(clause: str) -> dict[str, int]:
 
 def stated_counts(text: str, year: int | None = None) -> dict[str, list[int]]:
     """The counts a narrative states: {"requests": [16], "review": [0], "litigation": [0]}."""
+    return _stated_in_plain(plain(text), year)
+
+
+def _stated_in_plain(text: str, year: int | None) -> dict[str, list[int]]:
+    """`stated_counts` of a text already made `plain` (NFKC, no whitespace)."""
     found: dict[str, list[int]] = {}
     for clause in _clauses(text):
         if year is not None and any(int(y) != year for y in YEAR.findall(clause)):
@@ -93,7 +100,7 @@ def _table_values(inp: CheckInput) -> dict[str, tuple[np.ndarray, ...]]:
 
 
 def table_mismatch(inp: CheckInput) -> pd.DataFrame:
-    texts = _report_texts(inp)
+    texts = inp.report_plain_texts
     values = _table_values(inp)
     where = {
         "requests": ("requests", "new_received", "total"),
@@ -101,13 +108,13 @@ def table_mismatch(inp: CheckInput) -> pd.DataFrame:
         "litigation": ("appeals", "litigation_direct", "total"),
     }
     records: list[dict[str, Any]] = []
-    years = inp.reports["year"]
-    for k, rid in enumerate(inp.ids):
+    years = inp.reports["year"].to_numpy(dtype=float, na_value=np.nan)
+    for k, rid in enumerate(inp.ids.tolist()):
         text = texts.get(rid)
-        if not text:
+        if not text or not CLAUSE_WORD.search(text):
             continue
-        year = None if pd.isna(years.iat[k]) else int(years.iat[k])
-        for kind, stated in stated_counts(text, year).items():
+        year = None if np.isnan(years[k]) else int(years[k])
+        for kind, stated in _stated_in_plain(text, year).items():
             candidates = [v[k] for v in values[kind]]
             tbl, row, col = where[kind]
             if np.isnan(candidates[0]):
@@ -136,14 +143,9 @@ def table_mismatch(inp: CheckInput) -> pd.DataFrame:
     return hits(records)
 
 
-def _report_texts(inp: CheckInput) -> dict[int, str]:
-    s = inp.sections[inp.sections["no"].isin(TEXT_SECTIONS)]
-    return s.groupby("report_id", sort=False)["text"].agg("\n".join).to_dict()
-
-
 def other_unit(inp: CheckInput) -> pd.DataFrame:
     """Another unit of the same district named in the text (whole words only: 平桥街道 does not count as 平桥)."""
-    texts = _report_texts(inp)
+    texts = inp.report_texts
     units = inp.units[(inp.units["district"] != "") & (inp.units["name"].str.len() >= 2)]
     by_district = units.groupby("district")["name"].agg(list).to_dict()
     patterns = {
@@ -158,7 +160,7 @@ def other_unit(inp: CheckInput) -> pd.DataFrame:
             continue
         named = [n for n in pattern.findall(text) if n != unit and n not in (unit or "")]
         if named:
-            first = max(set(named), key=named.count)
+            first = max(dict.fromkeys(named), key=named.count)  # ties: the first named
             records.append(
                 {
                     "report_id": int(rid),
