@@ -176,7 +176,8 @@ def _attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     while True:
         con = duckdb.connect()
         try:
-            con.execute("ATTACH ? AS db (READ_ONLY)", [str(path)])
+            # TYPE DUCKDB: a SQLite file would otherwise make DuckDB download its sqlite extension
+            con.execute("ATTACH ? AS db (READ_ONLY, TYPE DUCKDB)", [str(path)])
             con.execute("USE db")
             return con
         except duckdb.Error as exc:
@@ -271,7 +272,17 @@ def write_connection(path: str | os.PathLike[str], *, rebuild: bool = False) -> 
         _swap(tmp, path, txn.changed, rebuild)
 
 
+def _has_duckdb_magic(file: Path) -> bool:
+    """Every DuckDB file has b"DUCK" at byte 8; connect() on another format (SQLite) tries to download an extension."""
+    with open(file, "rb") as fh:
+        head = fh.read(12)
+    return not head or head[8:12] == b"DUCK"
+
+
 def _open_for_write(tmp: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    if tmp.exists() and not _has_duckdb_magic(tmp):
+        tmp.unlink(missing_ok=True)
+        raise _damaged(path)
     try:
         return duckdb.connect(str(tmp))
     except duckdb.Error as exc:
