@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .store import default_db  # noqa: F401 - one place for the default database (export_cli uses it too)
+
 if TYPE_CHECKING:
     from .model import Report
     from .store import FileOutcome
@@ -26,10 +28,6 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_REPORTS = REPO_ROOT / "data" / "reports"
 DEMO_UNITS = DEMO_REPORTS / "units.csv"
 EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS, EXIT_CANNOT_RUN = 0, 1, 2, 3
-
-
-def default_db() -> Path:
-    return Path(os.environ.get("GI_DB") or REPO_ROOT / "data" / "gi.duckdb")
 
 
 @dataclass(frozen=True)

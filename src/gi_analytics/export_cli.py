@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .cli import EXIT_OK, default_db, fail
+from .cli import EXIT_OK, fail
+from .store import default_db
 
 if TYPE_CHECKING:
     from . import pack

@@ -34,6 +34,15 @@ READ_RETRY_SECONDS = 2.0
 PAUSE_ENV = "GI_TEST_PAUSE_BEFORE_SWAP"  # tests: seconds to sleep after the batch is written, before the swap
 
 
+DB_ENV = "GI_DB"
+BUNDLED_DB = Path(__file__).resolve().parents[2] / "data" / "gi.duckdb"
+
+
+def default_db() -> Path:
+    """The database used when none is named: environment variable GI_DB, else data/gi.duckdb in the repo."""
+    return Path(os.environ.get(DB_ENV) or BUNDLED_DB)
+
+
 class StoreError(Exception):
     """The database cannot be used; the message says why, in Chinese."""
 
