@@ -234,3 +234,17 @@ def test_row_cut_off_by_the_end_of_the_page_keeps_what_it_shows():
     report = parse(OPENINGS / "03.txt")
     assert [c.value for c in report.tables["requests"]["carried_over"].values()] == [0, 0, 0, 0, 0, None, None]
     assert "row.truncated" in {p.code for p in report.problems}
+
+
+def test_two_numbers_in_one_grid_cell_are_unreadable_not_joined():
+    doc = Document("t.docx", "docx", [TableBlock([
+        ["一、本年新收政府信息公开申请数量", "", "", "72 64", "0", "0", "0", "0", "0", "6\n6"],
+    ])])
+    row = parse_document(doc).tables["requests"]["new_received"]
+    assert row["natural_person"].state is CellState.UNREADABLE
+    assert row["total"].state is CellState.UNREADABLE
+
+
+def test_space_separated_values_in_a_text_cell_are_separate_cells():
+    report = parse_document(text_doc("信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t1 0 11"))
+    assert [c.value for c in report.tables["active"]["regulations"].values()] == [1, 0, 11]

@@ -24,6 +24,8 @@ _UNIT_SUFFIX = re.compile(r"(?:万元|元|件|个|条|项)$")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_SIGNIFICANT_DIGITS = 15  # what a DOUBLE (the cells.value column) holds exactly
 _CELL_SPLIT = re.compile(r"[\t|]")
+_SPACED_VALUES = re.compile(r"^[\d.,\-—/]+(?:\s+[\d.,\-—/]+)+$")  # `0 0 0` copied from PDF text
+_TWO_NUMBERS = re.compile(r"\d\s+\d")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -63,7 +65,8 @@ def _text_cells(raw: str) -> tuple[str, ...]:
     raw = raw.rstrip()
     if raw.endswith("|"):
         raw = raw[:-1]
-    return tuple(normalize(c) for c in _CELL_SPLIT.split(raw))
+    cells = [normalize(c) for c in _CELL_SPLIT.split(raw)]
+    return tuple(part for cell in cells for part in (cell.split() if _SPACED_VALUES.match(cell) else (cell,)))
 
 
 def _drop_merged(cells: tuple[str | None, ...]) -> tuple[str, ...]:
@@ -71,7 +74,12 @@ def _drop_merged(cells: tuple[str | None, ...]) -> tuple[str, ...]:
     out = list(cells)
     while out and out[-1] is None:
         out.pop()
-    return tuple("" if c is None else c.replace("\n", "") for c in out)
+    return tuple("" if c is None else _join_wrapped(c) for c in out)
+
+
+def _join_wrapped(cell: str) -> str:
+    """A label wrapped inside its cell (`商业企\n业`) is one label; digits on two lines stay apart (`6\n6`)."""
+    return cell.replace("\n", "") if CJK.search(cell) else cell
 
 
 def line_text(line: Line) -> str:
@@ -82,7 +90,10 @@ def line_text(line: Line) -> str:
 def read_cell(text: str) -> Cell:
     """One cell's text -> a Cell. Whether the number is a valid count is for the checks to say."""
     raw = text
-    text = _FOOTER_GLUED.sub("", _SPACE.sub("", text))
+    text = _FOOTER_GLUED.sub("", text.strip()).strip()
+    if _TWO_NUMBERS.search(text):  # `72 64` or `6\n6` in one cell: two values, not 7264
+        return Cell(CellState.UNREADABLE, None, raw)
+    text = _SPACE.sub("", text)
     if not text:
         return Cell(CellState.BLANK, None, raw)
     if _NOTHING.match(text):
