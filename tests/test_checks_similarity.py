@@ -15,7 +15,15 @@ from gi_analytics.checks import similarity
 from gi_analytics.checks.frames import CheckInput, from_reports
 from gi_analytics.checks.runner import run_checks
 from gi_analytics.checks.series import REUSE_THRESHOLD, _documents
-from gi_analytics.checks.similarity import group_pairs, mask, normalize, plain, vectorize
+from gi_analytics.checks.similarity import (
+    group_pairs,
+    mask,
+    mask_many,
+    normalize,
+    plain,
+    plain_many,
+    vectorize,
+)
 from gi_analytics.demo import plan_district
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -135,3 +143,23 @@ def test_demo_texts_are_far_apart_unless_reused(demo) -> None:
     copied = np.array([injected(keys[a], keys[b]) for a, b in zip(i, j, strict=True)])
     assert (sim[copied] >= REUSE_THRESHOLD).sum() == 2 * 4  # 4 copies (both directions), 2 of each kind
     assert sim[~copied].max() < 0.8  # 0.76 at most on the bundled district
+
+
+@pytest.mark.parametrize("extra", [
+    [],
+    ["a\u0301", "\u0301x", "㈠①ｍ２０２１％ ﾊﾟ", "ＡＢ　c", "\ufb01", "가\u11a8", "\u1100", "\u1161", " \u3000 ", ""],
+    ["有\x00分隔符", "（一）"],  # a text holding the separator: normalized one by one
+])
+def test_plain_many_is_plain_of_each(extra) -> None:
+    texts = [f.read_text(encoding="utf-8") for f in sorted(FIXTURES.glob("**/*.txt"))] + extra
+    assert plain_many(texts) == [plain(t) for t in texts]
+    assert plain_many([]) == []
+
+
+def test_mask_many_is_mask_of_each() -> None:
+    texts = ["第1镇收到3.5件，第1镇", "第12镇与第1镇2021年", "", "平昌关镇 12", "有\x00分隔符第2镇"]
+    names = ["第1镇", "第1镇", None, "", "第2镇"]
+    want = [mask(t, (n,) if isinstance(n, str) else ()) for t, n in zip(texts, names, strict=True)]
+    assert mask_many(texts, names) == want
+    assert mask_many(texts[:4], names[:4]) == want[:4]
+    assert mask_many([], []) == []

@@ -11,7 +11,7 @@ from scipy import sparse
 from .. import form
 from .base import hits, not_evaluated
 from .frames import CheckInput, fmt
-from .similarity import group_pairs, mask, pair_cosine, vectorize
+from .similarity import group_pairs, mask_many, pair_cosine, vectorize
 
 STOCK_METRICS = ("in_force", "total_published", "prev_items")  # stocks legitimately repeat year to year
 REUSE_SECTIONS = (1, 5)
@@ -158,8 +158,7 @@ def _documents(inp: CheckInput) -> pd.DataFrame:
     docs = pd.DataFrame({"report_id": s["report_id"].to_numpy(), "no": s["no"].to_numpy(),
                          "unit_id": rep["unit_id"].to_numpy()[pos], "unit": rep["unit"].to_numpy()[pos],
                          "district": rep["district"].to_numpy()[pos], "year": rep["year"].to_numpy(dtype=float)[pos]})
-    docs["norm"] = [mask(t, (u,) if isinstance(u, str) else ()) for t, u in zip(inp.plain_texts[take].tolist(),
-                                                                               docs["unit"].tolist(), strict=True)]
+    docs["norm"] = pd.Series(mask_many(inp.plain_texts[take].tolist(), docs["unit"].tolist()), dtype=object)
     docs = docs[docs["norm"].str.len() >= MIN_TEXT].reset_index(drop=True)
     docs["length"] = docs["norm"].str.len()
     return docs
