@@ -5,11 +5,10 @@ import streamlit as st
 from gi_analytics import analytics, charts, ui
 
 st.title("复议诉讼")
-per_report = ui.query(analytics.unit_year)
-if ui.empty(per_report):
+yearly = ui.query(analytics.totals, "year")
+if ui.empty(yearly):
     st.stop()
 
-yearly = analytics.per_year(per_report)
 total = yearly[["review", "litigation", "pending"]].sum()
 cols = st.columns(3)
 cols[0].metric("行政复议（件）", f"{total['review']:,.0f}")
@@ -28,15 +27,16 @@ with per_year:
     ui.chart(charts.trend(yearly, {"correction_rate": "纠错率"}, "纠错率（结果纠正/已审结）", y_title="",
                           percent=True), key="correction")
 with per_unit:
-    units = analytics.per_unit(per_report)
+    units = ui.query(analytics.totals, "unit")
     units = units[(units["review"].fillna(0) + units["litigation"].fillna(0)) > 0]
     if units.empty:
         st.info("所选范围内没有行政复议或行政诉讼。")
     else:
         ui.chart(charts.ranking(units.assign(appeals=units["review"] + units["litigation"]), "appeals",
                                 "各单位复议与诉讼合计"), key="unit_counts")
-        table = units[["unit", "review", "litigation", "pending", "review_rate", "correction_rate"]]
-        st.dataframe(table, hide_index=True, column_config={
+        labels = {"unit": "单位", "review": "行政复议", "litigation": "行政诉讼", "pending": "尚未审结",
+                  "review_rate": "复议率（每百件）", "correction_rate": "纠错率"}
+        ui.table(units[list(labels)], "各单位复议诉讼", "appeals_table", labels, column_config={
             "unit": "单位", "review": "行政复议", "litigation": "行政诉讼", "pending": "尚未审结",
             "review_rate": st.column_config.NumberColumn("复议率（每百件）", format="%.1f"),
             "correction_rate": st.column_config.NumberColumn("纠错率", format="percent")})

@@ -28,6 +28,6 @@ with why:
     else:
         ui.chart(charts.reasons(reasons, "不予公开与无法提供：按理由"), key="reasons")
 with rate:
-    units = analytics.per_unit(per_report)
+    units = ui.query(analytics.totals, "unit")
     ui.chart(charts.ranking(units, "disclosure_rate", "公开率排名（予以公开+部分公开）/办理总数",
                             x_title="公开率", percent=True), key="rate")

@@ -26,18 +26,23 @@ def num(value: float, fmt: str = "{:,.0f}") -> str:
 
 
 st.caption(f"{int(now['year'])}年度，与{int(now['year']) - 1}年比较（所选单位与模板）")
-cols = st.columns(6)
-cols[0].metric("收到报告", f"{int(now['reports'])} / {int(now['expected'])}", delta("reports"),
-               help="收到的报告数 / 应报送的单位数")
-cols[1].metric("新收申请", num(now["new_received"]), delta("new_received"))
-cols[2].metric("公开率", num(now["disclosure_rate"], "{:.1%}"), delta("disclosure_rate", 100, "{:+.1f}个百分点"),
-               help="(予以公开 + 部分公开) / 办理总数")
-cols[3].metric("行政复议", num(now["review"]), delta("review"), delta_color="inverse",
-               help=f"每百件申请 {num(now['review_rate'], '{:.1f}')} 件")
-cols[4].metric("行政诉讼", num(now["litigation"]), delta("litigation"), delta_color="inverse",
-               help=f"每百件申请 {num(now['litigation_rate'], '{:.1f}')} 件")
-cols[5].metric("错误 / 警告", f"{int(now['error'])} / {int(now['warning'])}", delta("error"),
-               delta_color="inverse", help=f"另有提示 {int(now['info'])} 条")
+top, bottom = st.columns(4), st.columns(4)
+top[0].metric("收到报告", f"{int(now['reports'])} / {int(now['expected'])}", delta("reports"),
+              help="收到的报告数 / 应报送的单位数")
+top[1].metric("新收申请", num(now["new_received"]), delta("new_received"))
+top[2].metric("办理总数", num(now["processed"]), delta("processed"))
+top[3].metric("公开率", num(now["disclosure_rate"], "{:.1%}"), delta("disclosure_rate", 100, "{:+.1f}个百分点"),
+              help="(予以公开 + 部分公开) / 办理总数")
+bottom[0].metric("行政复议", num(now["review"]), delta("review"), delta_color="inverse",
+                 help=f"每百件申请 {num(now['review_rate'], '{:.1f}')} 件")
+bottom[1].metric("行政诉讼", num(now["litigation"]), delta("litigation"), delta_color="inverse",
+                 help=f"每百件申请 {num(now['litigation_rate'], '{:.1f}')} 件")
+bottom[2].metric("错误 / 警告", f"{int(now['error'])} / {int(now['warning'])}", delta("error"),
+                 delta_color="inverse", help=f"未通过核对的问题（错误、警告）；另有提示 {int(now['info'])} 条")
+bottom[3].metric(f":gray[{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]}]", int(now["not_evaluated"]),
+                 delta("not_evaluated"), delta_color="off",
+                 help="因数据缺失等原因无法执行的核对，不计入错误和警告")
+ui.table_downloads(figures, "主要指标", "key_figures", ui.KEY_FIGURE_LABELS)
 
 grid = ui.query(analytics.coverage)
 MAX_UNITS = 60
@@ -46,7 +51,7 @@ if grid["unit"].nunique() > MAX_UNITS:  # keep the grid readable: units with mos
     worst = grid.groupby("unit")["problems"].sum().sort_values(ascending=False).head(MAX_UNITS).index
     shown = grid[grid["unit"].isin(worst)]
     st.caption(f"共 {grid['unit'].nunique()} 个单位，仅显示问题最多的 {MAX_UNITS} 个；请用侧栏筛选单位。")
-event = ui.chart(charts.coverage_grid(shown, "报送情况（点击方块打开报告）"), key="coverage",
+event = ui.chart(charts.coverage_grid(shown, "报送情况（点击方块打开报告）"), key="coverage", name="报送情况",
                  on_select="rerun", selection_mode="points")
 points = event.selection.points if event else []
 if points:
@@ -57,3 +62,4 @@ if points:
 
 counts = grid["label"].value_counts()
 st.caption("　".join(f"{label} {counts.get(label, 0)}" for label in analytics.COVERAGE_STATES.values()))
+ui.table_downloads(grid, "报送情况", "coverage_table", ui.COVERAGE_LABELS)

@@ -1,9 +1,13 @@
 """报告详情: one report laid out like the form, cells in findings highlighted, its text, versions, original."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from gi_analytics import analytics, charts, form, ui
+from gi_analytics import analytics, charts, export, form, ui
+
+SHORT = {"active": "表二", "requests": "表三", "appeals": "表四"}  # as the form numbers its tables
 
 st.title("报告详情")
 index = ui.query(analytics.report_index)
@@ -46,11 +50,16 @@ tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问�
 with tab_tables:
     st.caption("红色：错误；黄色：警告。鼠标悬停在单元格上可看说明。")
     cells = ui.report_query(analytics.report_cells, chosen)
-    html = [charts.FORM_CSS]
+    html, items = [charts.FORM_CSS], []
     for tbl, label in form.TABLE_LABELS.items():
         table = analytics.form_table(cells, tbl, head["template"])
         html.append(f"<h4>{label}</h4>" + charts.form_table_html(table, tbl, findings, head["template"]))
+        items += [replace(d, label=f"{SHORT[tbl]} {d.label.removeprefix('下载 ')}") for d in
+                  export.table_download_items(charts.form_table_labelled(table, tbl, head["template"]),
+                                              f"{unit}{year}_{label}")]
     st.html("".join(html))
+    st.caption("下载表格：")
+    ui.downloads(items, "form_tables")
 with tab_findings:
     if findings.empty:
         st.success("本报告没有发现问题。", icon=":material/check_circle:")
@@ -63,8 +72,8 @@ with tab_text:
         st.subheader(f"{s['no']}. {s['title']}", divider="gray")
         st.text(s["text"])  # always as plain text: the report's own words are never rendered as markup
 with tab_file:
-    st.dataframe(versions.drop(columns=["report_id"]), hide_index=True, column_config={
-        "version": "版本", "is_current": "当前", "source": "文件", "format": "格式", "ingested_at": "导入时间"})
+    labels = {"version": "版本", "is_current": "当前", "source": "文件", "format": "格式", "ingested_at": "导入时间"}
+    ui.table(versions[list(labels)], f"{unit}{year}_版本", "versions_table", labels, column_config=labels)
     original = ui.report_query(analytics.original_file, chosen)
     if original:
         st.download_button("下载原件", original[1], file_name=original[0], icon=":material/download:")

@@ -9,7 +9,7 @@ per_report = ui.query(analytics.unit_year)
 if ui.empty(per_report):
     st.stop()
 
-yearly = analytics.per_year(per_report)
+yearly = ui.query(analytics.totals, "year")
 left, right = st.columns(2)
 with left:
     ui.chart(charts.trend(yearly, {"new_received": "本年新收", "processed": "办理总数"}, "申请量趋势"), key="trend")
@@ -18,7 +18,7 @@ with right:
     order = [form.REQUEST_COLUMN_LABELS[k] for k in form.REQUEST_COLUMN_PARTS]
     ui.chart(charts.stacked_counts(types, "year", "type", "requests", "按申请人类型", order), key="types")
 
-units = analytics.per_unit(per_report)
+units = ui.query(analytics.totals, "unit")
 tab_rank, tab_jump = st.tabs(["单位排名", "申请量激增"])
 with tab_rank:
     top = st.slider("显示前几名", 5, 50, 20, key="requests_top")
@@ -28,6 +28,6 @@ with tab_jump:
     if jumps.empty:
         st.info("所选范围内没有申请量比上年翻倍且增加10件以上的单位。")
     else:
-        st.dataframe(jumps.rename(columns={"unit": "单位", "year": "年度", "new_received": "本年新收",
-                                           "previous": "上年新收", "increase": "增加"})
-                     [["单位", "年度", "上年新收", "本年新收", "增加"]], hide_index=True)
+        labels = {"unit": "单位", "year": "年度", "previous": "上年新收", "new_received": "本年新收", "increase": "增加"}
+        ui.table(jumps[list(labels)], "申请量激增", "jumps", labels,
+                 column_config={**labels, "year": st.column_config.NumberColumn("年度", format="%d")})

@@ -1,4 +1,6 @@
-"""一致性警告: every finding of the selection, filterable, with its evidence and a link to the report."""
+"""一致性警告: every finding of the selection, filterable, with its evidence and a link to the report.
+
+Failed checks are counted by severity; checks that could not be evaluated are shown apart as 未能核对 (grey)."""
 
 from urllib.parse import urlencode
 
@@ -7,42 +9,53 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, ui
 
+MAX_ROWS = 2000  # rows drawn in the table; the downloads hold them all
+UNCHECKED = analytics.STATUS_LABELS[analytics.NOT_EVALUATED]
+
 st.title("一致性警告")
 every = ui.query(analytics.findings)
 if ui.empty(every):
     st.stop()
 
-cols = st.columns(3)
+failed = every[every["status"] != analytics.NOT_EVALUATED]
+m = st.columns(4)
+for col, (sev, label) in zip(m, analytics.SEVERITY_LABELS.items(), strict=False):
+    col.metric(label, int((failed["severity"] == sev).sum()), help="未通过的核对")
+m[3].metric(f":gray[{UNCHECKED}]", int(len(every) - len(failed)), help="因数据缺失等原因无法执行的核对，不计入上面的数目")
+
+cols = st.columns([2, 2, 3, 3])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],
                                  format_func=analytics.SEVERITY_LABELS.get, key="w_severity")
+statuses = cols[1].multiselect("核对结果", list(analytics.STATUS_LABELS), default=["failed"],
+                               format_func=analytics.STATUS_LABELS.get, key="w_status")
 titles = dict(zip(every["check_id"], every["title"], strict=False))
-checks = cols[1].multiselect("检查项", sorted(titles), format_func=titles.get, key="w_checks",
+checks = cols[2].multiselect("检查项", sorted(titles), format_func=titles.get, key="w_checks",
                              placeholder="全部检查项")
-units = cols[2].multiselect("单位", sorted(every["unit"].unique()), key="w_units", placeholder="全部单位")
+units = cols[3].multiselect("单位", sorted(every["unit"].unique()), key="w_units", placeholder="全部单位")
 shown = every[every["severity"].isin(severities or list(analytics.SEVERITY_LABELS))]
+shown = shown[shown["status"].isin(statuses or list(analytics.STATUS_LABELS))]
 shown = shown[shown["check_id"].isin(checks)] if checks else shown
 shown = shown[shown["unit"].isin(units)] if units else shown
-
-counts = shown.groupby(["title", "severity"]).size().rename("n").reset_index()
-m = st.columns(3)
-for col, (sev, label) in zip(m, analytics.SEVERITY_LABELS.items(), strict=True):
-    col.metric(label, int((shown["severity"] == sev).sum()))
 if ui.empty(shown):
     st.stop()
 
-by_check = counts.pivot_table(index="title", columns="severity", values="n", fill_value=0).reset_index()
-by_check = by_check.rename(columns={"title": "unit"}).assign(flag=None, flag_text="")
-by_check["total"] = by_check[[c for c in analytics.SEVERITY_LABELS if c in by_check]].sum(axis=1)
-ui.chart(charts.ranking(by_check, "total", "各检查项的发现数", x_title="条"), key="by_check")
+counts = shown.assign(kind=shown["result_label"]).groupby(["title", "kind"]).size().unstack(fill_value=0)
+by_check = counts.assign(total=counts.sum(axis=1)).reset_index().rename(columns={"title": "unit"})
+ui.chart(charts.ranking(by_check.assign(flag=None, flag_text=""), "total", "各检查项的发现数", x_title="条"),
+         key="by_check")
 
-
-links = ["" if pd.isna(rid) else "./report?" + urlencode(ui.report_link_params(unit, year), doseq=True)
-         for rid, unit, year in zip(shown["report_id"], shown["unit"], shown["year"], strict=True)]
-table = shown.assign(link=links)
-st.dataframe(table[["severity_label", "title", "unit", "year", "place", "message", "expected", "actual", "link"]],
-             hide_index=True, width="stretch", key="findings_table", column_config={
-                 "severity_label": "严重程度", "title": "检查项", "unit": "单位",
-                 "year": st.column_config.NumberColumn("年度", format="%d"), "place": "位置",
-                 "message": st.column_config.TextColumn("说明", width="large"),
-                 "expected": "应为", "actual": "实际",
-                 "link": st.column_config.LinkColumn("报告", display_text="打开报告")})
+base = ui.report_link_params("", 0)
+table = shown.head(MAX_ROWS)
+table = table.assign(link=["" if pd.isna(rid) else "./report?" + urlencode(
+    {**base, "r_unit": unit, "r_year": str(int(year))}, doseq=True)
+    for rid, unit, year in zip(table["report_id"], table["unit"], table["year"], strict=True)])
+if len(shown) > MAX_ROWS:
+    st.caption(f"共 {len(shown):,} 条，表中显示前 {MAX_ROWS:,} 条；下载可得全部。")
+st.dataframe(table[["result_label", "title", "unit", "year", "place", "message", "expected_text", "actual_text",
+                    "link"]], hide_index=True, width="stretch", key="findings_table", column_config={
+    "result_label": "严重程度", "title": "检查项", "unit": "单位",
+    "year": st.column_config.NumberColumn("年度", format="%d"), "place": "位置",
+    "message": st.column_config.TextColumn("说明", width="large"),
+    "expected_text": "应为", "actual_text": "实际",
+    "link": st.column_config.LinkColumn("报告", display_text="打开报告")})
+ui.table_downloads(shown, "一致性问题清单", "findings_table", ui.FINDING_LABELS)

@@ -2,8 +2,10 @@
 
 Every query takes the database path and a `Filters` and opens its own short read-only connection: a cached
 connection would be shared between threads and would hold the file lock an ingest needs (ecosystem.md).
-No streamlit, no plotly here. Chart-ready frames carry `flag` ("error" | "warning" | None) and `flag_text`
-(which findings, in Chinese) so every chart can mark data that comes from a questionable report.
+Selection queries read `report_figures` (one wide row per current report, written at ingest by figures.py), so
+each is a filtered scan and a GROUP BY. No streamlit, no plotly here. Chart-ready frames carry `flag`
+("error" | "warning" | None) and `flag_text` (which findings, in Chinese) so every chart can mark data that
+comes from a questionable report.
 """
 
 from __future__ import annotations
@@ -14,9 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from . import form
+from . import figures, form
 from .checks import BY_ID
+from .figures import COUNT_COLUMNS, REASON_ROWS
 from .store import read_connection as connect
+
+__all__ = ["COUNT_COLUMNS", "Filters", "FilterOptions"]
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,17 @@ class FilterOptions:
 
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABELS = {"failed": "未通过", "not_evaluated": "未能核对"}
+NOT_EVALUATED = "not_evaluated"
 FLAG_SEVERITIES = ("error", "warning")
+RF = "{RF}"  # placeholder in SQL for the figures source (table, or the query on an older database)
 
 
 def _df(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     with connect(path) as con:
         con.execute("SET enable_progress_bar = false")
+        if RF in sql:
+            sql = sql.replace(RF, figures.source(con))
         return con.execute(sql, list(params)).df()
 
 
@@ -58,36 +68,40 @@ def check_title(check_id: str) -> str:
     return spec.title_zh if spec is not None else check_id
 
 
+def _none(s: pd.Series) -> pd.Series:
+    """Missing values as None (object column), as the charts and tests expect for `flag`."""
+    return s.astype(object).where(s.notna(), None)
+
+
 # ---- selection ----------------------------------------------------------------------------------
 
 
-def _where(f: Filters, template: bool = True) -> tuple[str, list[Any]]:
-    """SQL conditions on `r` (reports) and `u` (units) for a selection, with parameters."""
-    clauses, params = ["r.is_current"], []
-    if f.district:
-        clauses.append("u.district = ?")
-        params.append(f.district)
-    if f.units:
-        clauses.append("list_contains(?::VARCHAR[], u.name)")
-        params.append(list(f.units))
-    if f.year_from is not None:
-        clauses.append("r.year >= ?")
-        params.append(f.year_from)
-    if f.year_to is not None:
-        clauses.append("r.year <= ?")
-        params.append(f.year_to)
-    if template and f.template:
-        clauses.append("r.template = ?")
-        params.append(f.template)
+_REPORT_COLUMNS = {"current": "r.is_current", "district": "u.district", "unit": "u.name", "year": "r.year",
+                   "template": "r.template"}
+_FIGURE_COLUMNS = {"current": "TRUE", "district": "district", "unit": "unit", "year": "year", "template": "template"}
+
+
+def _where(f: Filters, template: bool = True, cols: dict[str, str] = _REPORT_COLUMNS) -> tuple[str, list[Any]]:
+    """SQL conditions for a selection, with parameters; `cols` names the columns (default: on `r` reports and
+    `u` units)."""
+    clauses, params = [cols["current"]], []
+    conditions = [
+        (f.district, f"{cols['district']} = ?", f.district),
+        (f.units, f"list_contains(?::VARCHAR[], {cols['unit']})", list(f.units)),
+        (f.year_from is not None, f"{cols['year']} >= ?", f.year_from),
+        (f.year_to is not None, f"{cols['year']} <= ?", f.year_to),
+        (template and f.template, f"{cols['template']} = ?", f.template),
+    ]
+    for wanted, clause, param in conditions:
+        if wanted:
+            clauses.append(clause)
+            params.append(param)
     return " AND ".join(clauses), params
 
 
-def _selected(f: Filters, template: bool = True) -> tuple[str, list[Any]]:
-    """A CTE `sel` of the current reports in the selection."""
-    where, params = _where(f, template)
-    sql = f"""sel AS (SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template
-               FROM reports r JOIN units u USING (unit_id) WHERE {where})"""
-    return sql, params
+def _fig_where(f: Filters, template: bool = True) -> tuple[str, list[Any]]:
+    """The same conditions on the columns of `report_figures` (current reports only)."""
+    return _where(f, template, _FIGURE_COLUMNS)
 
 
 def filter_options(path: str) -> FilterOptions:
@@ -102,20 +116,24 @@ def filter_options(path: str) -> FilterOptions:
 
 # ---- flags: which reports have error/warning findings ------------------------------------------
 
+_LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
+
+
+def _summary(limit: int = 4) -> str:
+    """SQL aggregates: the worst flag and the flagged reports' lines (first `limit`, then the count)."""
+    lines = f"list({_LINE} ORDER BY unit, year) FILTER (WHERE flag IS NOT NULL)"
+    return f"""CASE WHEN bool_or(flag = 'error') THEN 'error' WHEN bool_or(flag = 'warning') THEN 'warning' END AS flag,
+        coalesce(array_to_string({lines}[1:{limit}], '<br>')
+                 || CASE WHEN len({lines}) > {limit} THEN '<br>等共' || len({lines}) || '份报告' ELSE '' END, '')
+            AS flag_text"""
+
 
 def report_flags(path: str, f: Filters) -> pd.DataFrame:
-    """One row per selected report with failed error/warning findings: unit, year, flag, checks."""
-    sel, params = _selected(f)
-    sql = f"""WITH {sel}
-        SELECT s.report_id, s.unit, s.year,
-               CASE WHEN bool_or(x.severity = 'error') THEN 'error' ELSE 'warning' END AS flag,
-               list(DISTINCT x.check_id ORDER BY x.check_id) AS checks
-        FROM sel s JOIN findings x ON x.report_id = s.report_id
-        WHERE x.status = 'failed' AND x.severity IN ('error', 'warning')
-        GROUP BY ALL"""
-    df = _df(path, sql, params)
-    df["titles"] = [("、".join(check_title(c) for c in cs)) for cs in df["checks"]]
-    return df
+    """One row per selected report with failed error/warning findings: unit, year, flag, titles."""
+    where, params = _fig_where(f)
+    sql = f"""SELECT report_id, unit, year, flag, flag_titles AS titles FROM {RF}
+              WHERE {where} AND flag IS NOT NULL ORDER BY unit, year"""
+    return _df(path, sql, params)
 
 
 def attach_flags(df: pd.DataFrame, flags: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
@@ -130,19 +148,23 @@ def attach_flags(df: pd.DataFrame, flags: pd.DataFrame, keys: Sequence[str]) -> 
 
 def _merge_flags(target: pd.DataFrame, flagged: pd.DataFrame, by: Sequence[str], text: str) -> pd.DataFrame:
     """Reduce `flagged` rows per `by` (worst flag, joined `text` lines) and left-merge them into `target`."""
+    by = list(by)
     lines = flagged[flagged[text].astype(bool)] if not flagged.empty else flagged
-    reduced = (
-        lines.groupby(list(by), sort=False)
-        .agg(flag=("flag", lambda s: "error" if (s == "error").any() else "warning"), flag_text=(text, _summarize_lines))
-        .reset_index()
-    ) if not lines.empty else pd.DataFrame(columns=[*by, "flag", "flag_text"])
-    out = target.drop(columns=["flag", "flag_text"], errors="ignore").merge(reduced, on=list(by), how="left")
-    out["flag"] = out["flag"].astype(object).where(out["flag"].notna(), None)
+    if lines.empty:
+        reduced = pd.DataFrame(columns=[*by, "flag", "flag_text"])
+    else:
+        groups = lines.groupby(by, sort=False)
+        reduced = groups[text].agg(list).rename("flag_text").reset_index()
+        reduced["flag_text"] = [_summarize_lines(items) for items in reduced["flag_text"]]
+        worst = (lines["flag"] == "error").groupby([lines[k] for k in by], sort=False).any().to_numpy()
+        reduced["flag"] = ["error" if e else "warning" for e in worst]
+    out = target.drop(columns=["flag", "flag_text"], errors="ignore").merge(reduced, on=by, how="left")
+    out["flag"] = _none(out["flag"])
     out["flag_text"] = out["flag_text"].fillna("")
     return out
 
 
-def _summarize_lines(lines: pd.Series, limit: int = 4) -> str:
+def _summarize_lines(lines: Sequence[str], limit: int = 4) -> str:
     items = list(lines)
     text = "<br>".join(items[:limit])
     return text + (f"<br>等共{len(items)}份报告" if len(items) > limit else "")
@@ -151,62 +173,15 @@ def _summarize_lines(lines: pd.Series, limit: int = 4) -> str:
 # ---- figures per report -------------------------------------------------------------------------
 
 
-def _measures() -> list[tuple[str, str, str, str]]:
-    """(tbl, row_key, col_key, measure): which cells add up to which per-report figure (keys from form.py)."""
-    out = [("requests", row, "total", name) for row, name in (
-        ("new_received", "new_received"), ("carried_over", "carried_over"), ("total_processed", "processed"),
-        ("carried_forward", "carried_forward"))]
-    out += [("requests", row, "total", "other_single" if row == "other" else
-             "other_sub" if group == "other" else group) for row, group in form.ROW_GROUP.items()]
-    for proc in form.APPEAL_PROCEEDINGS:
-        name = "review" if proc == "review" else "litigation"
-        out += [("appeals", proc, "total", name), ("appeals", proc, "corrected", f"{name}_corrected"),
-                ("appeals", proc, "pending", f"{name}_pending")]
-    return out
-
-
-MEASURES = _measures()
-
-
-def _figures_sql() -> str:
-    names = dict.fromkeys(m for *_, m in MEASURES)
-    cols = [f"sum(v) FILTER (WHERE measure = '{n}')::BIGINT AS {n}" for n in names]
-    return ", ".join(cols)
-
-
-COUNT_COLUMNS = (
-    "new_received",
-    "carried_over",
-    "processed",
-    "carried_forward",
-    "review",
-    "review_corrected",
-    "review_pending",
-    "litigation",
-    "litigation_corrected",
-    "litigation_pending",
-    *form.OUTCOME_GROUPS,
-)
-
-
 def unit_year(path: str, f: Filters) -> pd.DataFrame:
     """One row per selected current report: its key counts (NaN where blank), outcome groups and flags."""
-    sel, params = _selected(f)
-    values = ", ".join("(?, ?, ?, ?)" for _ in MEASURES)
-    sql = f"""WITH {sel},
-        m(tbl, row_key, col_key, measure) AS (VALUES {values}),
-        per_measure AS (
-            SELECT c.report_id, m.measure, sum(c.value) AS v
-            FROM cells c JOIN m ON c.tbl = m.tbl AND c.row_key = m.row_key AND c.col_key = m.col_key
-            WHERE c.state = 'number' AND c.report_id IN (SELECT report_id FROM sel)
-            GROUP BY ALL),
-        figures AS (SELECT report_id, {_figures_sql()} FROM per_measure GROUP BY report_id)
-        SELECT s.report_id, s.unit, s.district, s.year, s.template, x.* EXCLUDE (report_id)
-        FROM sel s LEFT JOIN figures x USING (report_id) ORDER BY s.unit, s.year"""
-    df = _df(path, sql, [*params, *(v for m in MEASURES for v in m)])
-    df["other"] = df.pop("other_sub").fillna(df.pop("other_single"))  # 2021: three sub-rows; 2019: one row
-    df = df.astype({c: "float64" for c in COUNT_COLUMNS})  # NaN where blank; plotly takes plain floats
-    return attach_flags(df, report_flags(path, f), ["unit", "year"])
+    where, params = _fig_where(f)
+    counts = ", ".join(f"{c}::DOUBLE AS {c}" for c in COUNT_COLUMNS)
+    sql = f"""SELECT report_id, unit, district, year, template, {counts}, flag, {_LINE} AS flag_text
+              FROM {RF} WHERE {where} ORDER BY unit, year"""
+    df = _df(path, sql, params)
+    df["flag"] = _none(df["flag"])
+    return df
 
 
 def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
@@ -250,11 +225,25 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return _add_rates(df)
 
 
+def totals(path: str, f: Filters, by: str = "year") -> pd.DataFrame:
+    """`aggregate(unit_year(path, f), by)` computed in SQL: sums per year or unit, rates and flags."""
+    if by not in ("year", "unit"):
+        raise ValueError(by)
+    where, params = _fig_where(f)
+    sums = ", ".join(f"sum({c})::DOUBLE AS {c}" for c in COUNT_COLUMNS)
+    sql = f"""SELECT {by}, count(*) AS reports, {sums}, {_summary()}
+              FROM {RF} WHERE {where} GROUP BY {by} ORDER BY {by}"""
+    df = _df(path, sql, params)
+    df["flag"] = _none(df["flag"])
+    return _add_rates(df)
+
+
 # ---- overview -----------------------------------------------------------------------------------
 
 
-def expected_units(path: str, f: Filters) -> pd.DataFrame:
-    """The units of the selection (whatever their reports) and the district's year span."""
+def _expected_sql(f: Filters) -> tuple[str, list[Any]]:
+    """CTE `expect`: the units of the selection and the years they should report, by the rule of the check
+    series.missing_report: the year span of the unit's district (a unit without a district: its own span)."""
     clauses, params = ["TRUE"], []
     if f.district:
         clauses.append("u.district = ?")
@@ -262,22 +251,34 @@ def expected_units(path: str, f: Filters) -> pd.DataFrame:
     if f.units:
         clauses.append("list_contains(?::VARCHAR[], u.name)")
         params.append(list(f.units))
-    sql = f"""SELECT u.unit_id, u.name AS unit, u.district,
-                     (SELECT min(year) FROM reports r JOIN units d USING (unit_id) WHERE d.district = u.district)
-                         AS first_year,
-                     (SELECT max(year) FROM reports r JOIN units d USING (unit_id) WHERE d.district = u.district)
-                         AS last_year
-              FROM units u WHERE {" AND ".join(clauses)} ORDER BY u.name"""
-    return _df(path, sql, params)
+    sql = f"""span AS (SELECT u.district, min(r.year) AS lo, max(r.year) AS hi
+                       FROM reports r JOIN units u USING (unit_id) WHERE r.is_current GROUP BY 1),
+        own AS (SELECT unit_id, min(year) AS lo, max(year) AS hi FROM reports WHERE is_current GROUP BY 1),
+        expect AS (
+            SELECT u.unit_id, u.name AS unit, u.district,
+                   CASE WHEN u.district <> '' THEN s.lo ELSE o.lo END AS first_year,
+                   CASE WHEN u.district <> '' THEN s.hi ELSE o.hi END AS last_year
+            FROM units u LEFT JOIN span s USING (district) LEFT JOIN own o USING (unit_id)
+            WHERE {" AND ".join(clauses)})"""
+    return sql, params
 
 
-def _years(units: pd.DataFrame, f: Filters) -> list[int]:
-    if units.empty or units["first_year"].isna().all():
-        return []
-    lo, hi = int(units["first_year"].min()), int(units["last_year"].max())
-    lo = max(lo, f.year_from) if f.year_from is not None else lo
-    hi = min(hi, f.year_to) if f.year_to is not None else hi
-    return list(range(lo, hi + 1))
+def expected_units(path: str, f: Filters) -> pd.DataFrame:
+    """The units of the selection (whatever their reports) and the years they should report."""
+    cte, params = _expected_sql(f)
+    return _df(path, f"WITH {cte} SELECT * FROM expect ORDER BY unit", params)
+
+
+def _grid_sql(f: Filters) -> tuple[str, list[Any]]:
+    """CTE `grid`: (unit_id, unit, year) for every report expected in the selection's years."""
+    cte, params = _expected_sql(f)
+    lo = "greatest(first_year, ?)" if f.year_from is not None else "first_year"
+    hi = "least(last_year, ?)" if f.year_to is not None else "last_year"
+    params += [y for y in (f.year_from, f.year_to) if y is not None]
+    sql = f"""{cte}, grid AS (
+            SELECT unit_id, unit, district, unnest(range({lo}, {hi} + 1)) AS year
+            FROM expect WHERE first_year IS NOT NULL)"""
+    return sql, params
 
 
 COVERAGE_STATES = {
@@ -291,55 +292,55 @@ COVERAGE_STATES = {
 
 
 def coverage(path: str, f: Filters) -> pd.DataFrame:
-    """Units × years of the selection with the state of each report (see COVERAGE_STATES)."""
-    units = expected_units(path, f)
-    years = _years(units, f)
-    grid = units[["unit_id", "unit"]].merge(pd.DataFrame({"year": years}, dtype="int64"), how="cross")
-    sel, params = _selected(f, template=False)
-    sql = f"""WITH {sel}
-        SELECT s.unit_id, s.year, s.report_id,
-               CASE WHEN bool_or(x.check_id = 'report.blank_tables') THEN 'blank'
-                    WHEN bool_or(x.check_id = 'report.all_zero') THEN 'all_zero'
-                    WHEN bool_or(x.severity = 'error') THEN 'error'
-                    WHEN bool_or(x.severity = 'warning') THEN 'warning' ELSE 'clean' END AS state,
-               count(x.check_id) FILTER (WHERE x.severity IN ('error', 'warning')) AS problems
-        FROM sel s LEFT JOIN findings x ON x.report_id = s.report_id AND x.status = 'failed'
-        GROUP BY ALL"""
-    reports = _df(path, sql, params)
-    out = grid.merge(reports, on=["unit_id", "year"], how="left")
-    out["state"] = out["state"].fillna("missing")
-    out["problems"] = out["problems"].fillna(0).astype("int64")
+    """Units × years of the selection with the state of each report (see COVERAGE_STATES). A cell exists only
+    where a report is expected (the unit's district's years), as in the check series.missing_report."""
+    grid, params = _grid_sql(f)
+    sql = f"""WITH {grid}
+        SELECT g.unit_id, g.unit, g.year::BIGINT AS year, x.report_id,
+               CASE WHEN x.report_id IS NULL THEN 'missing' WHEN x.blank THEN 'blank'
+                    WHEN x.all_zero THEN 'all_zero' WHEN x.errors > 0 THEN 'error'
+                    WHEN x.warnings > 0 THEN 'warning' ELSE 'clean' END AS state,
+               coalesce(x.errors + x.warnings, 0)::BIGINT AS problems,
+               x.flag, CASE WHEN x.flag IS NOT NULL THEN x.unit || ' ' || x.year || '年：' || x.flag_titles
+                            ELSE '' END AS flag_text
+        FROM grid g LEFT JOIN {RF} x ON x.unit_id = g.unit_id AND x.year = g.year
+        ORDER BY g.unit, g.year"""
+    out = _df(path, sql, params)
     out["label"] = out["state"].map(COVERAGE_STATES)
-    flags = report_flags(path, Filters(f.district, f.units, f.year_from, f.year_to))
-    return attach_flags(out, flags, ["unit", "year"])
+    out["flag"] = _none(out["flag"])
+    return out
 
 
 def finding_counts(path: str, f: Filters) -> pd.DataFrame:
-    """Failed findings per year and severity for the selection (missing reports included)."""
+    """Findings per year and severity for the selection (missing reports included): `findings` failed ones,
+    `not_evaluated` the checks that could not be run."""
     clauses, params = _where(f, template=False)
     clauses = clauses.replace("r.is_current", "TRUE").replace("r.year", "x.year")
-    sql = f"""SELECT x.year, x.severity, count(*) AS findings
+    sql = f"""SELECT x.year, x.severity, count(*) FILTER (WHERE x.status = 'failed') AS findings,
+                     count(*) FILTER (WHERE x.status = '{NOT_EVALUATED}') AS not_evaluated
               FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id
-              WHERE x.status = 'failed' AND (x.report_id IS NULL OR r.is_current) AND {clauses}
+              WHERE (x.report_id IS NULL OR r.is_current) AND {clauses}
               GROUP BY ALL ORDER BY 1, 2"""
     return _df(path, sql, params)
 
 
 def key_figures(path: str, f: Filters) -> pd.DataFrame:
-    """Per year: reports received and expected, counts, rates and findings by severity."""
-    units = expected_units(path, f)
-    years = pd.DataFrame({"year": _years(units, f)}, dtype="int64")
-    yearly = per_year(unit_year(path, f))
-    out = years.merge(yearly, on="year", how="left")
-    out["expected"] = len(units)
+    """Per year: reports received and expected, counts, rates, failed findings by severity and the findings
+    that could not be evaluated (`not_evaluated`)."""
+    grid, params = _grid_sql(f)
+    expected = _df(path, f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 "
+                         "ORDER BY 1", params)
+    out = expected.merge(totals(path, f, "year"), on="year", how="left")
     out["reports"] = out["reports"].fillna(0).astype("int64")
+    out["flag_text"] = out["flag_text"].fillna("")
     counts = finding_counts(path, f)
     for severity in SEVERITY_LABELS:
-        part = counts[counts["severity"] == severity][["year", "findings"]].rename(
-            columns={"findings": severity}
-        )
+        part = counts[counts["severity"] == severity][["year", "findings"]].rename(columns={"findings": severity})
         out = out.merge(part, on="year", how="left")
         out[severity] = out[severity].fillna(0).astype("int64")
+    unchecked = counts.groupby("year", as_index=False)["not_evaluated"].sum()
+    out = out.merge(unchecked, on="year", how="left")
+    out["not_evaluated"] = out["not_evaluated"].fillna(0).astype("int64")
     return out
 
 
@@ -348,17 +349,19 @@ def key_figures(path: str, f: Filters) -> pd.DataFrame:
 
 def applicant_types(path: str, f: Filters) -> pd.DataFrame:
     """New requests per year and applicant type (long form, Chinese label in `type`)."""
-    sel, params = _selected(f)
-    sql = f"""WITH {sel}
-        SELECT s.year, c.col_key, sum(c.value)::BIGINT AS requests
-        FROM sel s JOIN cells c ON c.report_id = s.report_id
-        WHERE c.tbl = 'requests' AND c.row_key = 'new_received' AND c.col_key <> 'total' AND c.state = 'number'
-        GROUP BY ALL ORDER BY 1, 2"""
-    df = _df(path, sql, params)
+    where, params = _fig_where(f)
+    cols = ", ".join(figures.TYPE_COLUMNS)
+    sql = f"""WITH s AS (SELECT year, {cols} FROM {RF} WHERE {where}),
+        flags AS (SELECT year, {_summary()} FROM {RF} WHERE {where} GROUP BY year),
+        long AS (UNPIVOT s ON {cols} INTO NAME col VALUE v)
+        SELECT l.year, substr(l.col, 5) AS col_key, sum(l.v)::BIGINT AS requests, g.flag, g.flag_text
+        FROM long l JOIN flags g USING (year) GROUP BY ALL"""
+    df = _df(path, sql, [*params, *params])
     order = {k: i for i, k in enumerate(form.REQUEST_COLUMN_PARTS)}
     df = df.sort_values(["year", "col_key"], key=lambda s: s.map(order) if s.name == "col_key" else s)
     df["type"] = df["col_key"].map(form.REQUEST_COLUMN_LABELS)
-    return attach_flags(df.reset_index(drop=True), report_flags(path, f), ["year"])
+    df["flag"] = _none(df["flag"])
+    return df.reset_index(drop=True)
 
 
 def volume_jumps(df: pd.DataFrame, factor: float = 2.0, min_increase: int = 10) -> pd.DataFrame:
@@ -397,30 +400,32 @@ def _group_order(s: pd.Series) -> pd.Series:
     return s.map(order) if s.name == "group" else s
 
 
+REASON_FRAME = ["row_key", "requests", "flag", "flag_text", "group", "group_label", "label"]
+
+
 def outcome_reasons(
     path: str, f: Filters, groups: tuple[str, ...] = ("denied", "unavailable")
 ) -> pd.DataFrame:
     """Requests per reason row (denials, unavailable…) in the selection, with Chinese labels and the flags of
     the reports that contribute to each row."""
-    rows = [k for k, g in form.ROW_GROUP.items() if g in groups]
-    sel, params = _selected(f)
-    sql = f"""WITH {sel}
-        SELECT s.unit, s.year, c.row_key, c.value AS requests
-        FROM sel s JOIN cells c ON c.report_id = s.report_id
-        WHERE c.tbl = 'requests' AND c.col_key = 'total' AND c.state = 'number' AND c.value > 0
-          AND list_contains(?::VARCHAR[], c.row_key)"""
-    parts = attach_flags(_df(path, sql, [*params, rows]), report_flags(path, f), ["unit", "year"])
-    if parts.empty:
-        return pd.DataFrame(
-            columns=["row_key", "requests", "flag", "flag_text", "group", "group_label", "label"]
-        )
-    df = parts.groupby("row_key", sort=False)["requests"].sum().reset_index()
-    df = _merge_flags(df, parts[parts["flag"].notna()], ["row_key"], "flag_text")
+    rows = [k for k in REASON_ROWS if form.ROW_GROUP[k] in groups]
+    if not rows:
+        return pd.DataFrame(columns=REASON_FRAME)
+    where, params = _fig_where(f)
+    cols = ", ".join(f"reason_{k}" for k in rows)
+    sql = f"""WITH s AS (SELECT unit, year, flag, flag_titles, {cols} FROM {RF} WHERE {where}),
+        long AS (UNPIVOT s ON {cols} INTO NAME col VALUE requests)
+        SELECT substr(col, 8) AS row_key, sum(requests) AS requests, {_summary()}
+        FROM long WHERE requests > 0 GROUP BY 1"""
+    df = _df(path, sql, params)
+    if df.empty:
+        return pd.DataFrame(columns=REASON_FRAME)
+    df["flag"] = _none(df["flag"])
     df["group"] = df["row_key"].map(form.ROW_GROUP)
     df["group_label"] = df["group"].map(form.OUTCOME_GROUPS)
     df["label"] = [form.row_label("requests", k) for k in df["row_key"]]
     order = {k: i for i, k in enumerate(rows)}
-    return df.sort_values("row_key", key=lambda s: s.map(order)).reset_index(drop=True)
+    return df.sort_values("row_key", key=lambda s: s.map(order)).reset_index(drop=True)[REASON_FRAME]
 
 
 # ---- findings and single reports ----------------------------------------------------------------
@@ -447,10 +452,23 @@ def findings(
     df = _df(path, sql, params)
     df["title"] = df["check_id"].map(check_title)
     df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
+    df["status_label"] = df["status"].map(STATUS_LABELS)
+    unchecked = df["status"] == NOT_EVALUATED  # not a failure: never shown as an error or a warning
+    df["result_label"] = df["severity_label"].where(~unchecked, STATUS_LABELS[NOT_EVALUATED])
+    df["expected_text"] = [number_text(v) for v in df["expected"]]
+    df["actual_text"] = [number_text(v) for v in df["actual"]]
     df["place"] = [
         _place(*p) for p in zip(df["tbl"], df["row_key"], df["col_key"], df["section_no"], strict=True)
     ]
     return df
+
+
+def number_text(value: Any) -> str:
+    """A number as a reader writes it: blank when missing, no ".0" on whole numbers."""
+    if value is None or pd.isna(value):
+        return ""
+    v = float(value)
+    return f"{int(v):,}" if v.is_integer() else f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
 def _place(tbl: Any, row: Any, col: Any, section: Any) -> str:
@@ -471,8 +489,8 @@ def _place(tbl: Any, row: Any, col: Any, section: Any) -> str:
 
 def report_index(path: str, f: Filters) -> pd.DataFrame:
     """Selected current reports: report_id, unit, year (for choosing one)."""
-    sel, params = _selected(f)
-    return _df(path, f"WITH {sel} SELECT report_id, unit, year FROM sel ORDER BY unit, year DESC", params)
+    where, params = _fig_where(f)
+    return _df(path, f"SELECT report_id, unit, year FROM {RF} WHERE {where} ORDER BY unit, year DESC", params)
 
 
 def report_header(path: str, report_id: int) -> pd.DataFrame:

@@ -261,8 +261,16 @@ def coverage_grid(df: pd.DataFrame, title: str = "报送情况") -> go.Figure:
         )
     fig.update_xaxes(type="category", categoryorder="category ascending", side="top")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=units)
-    fig.update_layout(height=max(260, 28 * len(units) + 130), clickmode="event+select")
-    return style(fig, title)
+    style(fig, title)
+    # years on top, so the title sits above them and the legend goes below the grid, clear of both
+    fig.update_layout(
+        height=max(300, 28 * len(units) + 170),
+        clickmode="event+select",
+        title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 10, "t": 80, "b": 60},
+    )
+    return fig
 
 
 # ---- the report's tables as HTML, laid out like the printed form ----------------------------------
@@ -325,3 +333,10 @@ def _label(fn, tbl: str, key: str) -> str:
         return fn(tbl, key)
     except (KeyError, StopIteration):
         return key
+
+
+def form_table_labelled(table: pd.DataFrame, tbl: str, template: str | None) -> pd.DataFrame:
+    """A `form_table` with the form's Chinese row and column labels, as a plain table (for CSV/XLSX)."""
+    out = table.rename(columns=lambda c: _label(form.column_label, tbl, c))
+    rows = [_label(lambda t, k: form.row_label(t, k, template or "2021"), tbl, r) for r in table.index]
+    return out.set_axis(rows).rename_axis("项目").reset_index()

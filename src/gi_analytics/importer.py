@@ -22,6 +22,7 @@ import duckdb
 
 from . import store
 from .checks import run_all
+from .figures import write_figures
 from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from .parse import parse_document
@@ -329,6 +330,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     """What is recomputed over the whole database inside every ingest's write, before the swap."""
     run_all(con)
     compute_similarity(con)
+    write_figures(con)  # the dashboard's per-report figures, from the cells and findings just written
 
 
 def _store(

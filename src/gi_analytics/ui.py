@@ -5,7 +5,7 @@ query string), cached queries and the empty/error states. The only module of the
 from __future__ import annotations
 
 import dataclasses
-import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import analytics, charts, store
+from . import analytics, charts, export, pack, store
 from .analytics import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +38,7 @@ _QP = {
 
 
 def default_db() -> str:
-    return os.environ.get("GI_DB") or str(ROOT / "data" / "gi.duckdb")
+    return str(store.default_db())
 
 
 def db_path() -> str:
@@ -99,8 +99,44 @@ def empty(df: pd.DataFrame | None = None) -> bool:
     return False
 
 
-def chart(fig: go.Figure, key: str | None = None, **kwargs: Any) -> Any:
-    return st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
+    """A plotly chart with PNG/SVG downloads under it (`name`: file name, default the chart's title)."""
+    event = st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+    downloads(export.figure_download_items(fig, _file_name(name or fig.layout.title.text or key)), key)
+    return event
+
+
+def table(df: pd.DataFrame, name: str, key: str, labels: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """st.dataframe with CSV/XLSX downloads of the same rows (columns named by `labels` in the files)."""
+    shown = st.dataframe(df, key=key, hide_index=True, **kwargs)
+    downloads(export.table_download_items(df, _file_name(name), labels), key)
+    return shown
+
+
+def table_downloads(df: pd.DataFrame, name: str, key: str, labels: dict[str, str] | None = None) -> None:
+    """CSV/XLSX downloads of a table that is shown some other way (metrics, a chart)."""
+    downloads(export.table_download_items(df, _file_name(name), labels), key)
+
+
+def downloads(items: list[export.Download], key: str) -> None:
+    """One row of small download buttons; each file is made only when its button is clicked."""
+    cols = st.columns([1] * len(items) + [max(8 - len(items), 1)], gap="small")
+    for i, (col, d) in enumerate(zip(cols, items, strict=False)):
+        col.download_button(d.label, d.data, d.file_name, d.mime, key=f"{key}_dl_{i}", on_click="ignore",
+                            icon=":material/download:", type="tertiary")
+
+
+def _file_name(title: str) -> str:
+    """A title as a file name: no markup, no path separators."""
+    text = re.sub(r"<[^>]+>", "", str(title))
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "chart"
+
+
+KEY_FIGURE_LABELS = {**pack.TABLES["key_figures"].labels, "not_evaluated": "未能核对"}
+COVERAGE_LABELS = dict(pack.TABLES["coverage"].labels)
+FINDING_LABELS = {"severity_label": "严重程度", "status_label": "核对结果", "title": "检查项", "unit": "单位",
+                  "year": "年度", "place": "位置", "message": "说明", "expected_text": "应为", "actual_text": "实际"}
+COUNT_LABELS = {"unit": "单位", "year": "年度", "reports": "报告数", **pack.TABLES["unit_year"].labels}
 
 
 # ---- sidebar ------------------------------------------------------------------------------------
@@ -253,7 +289,7 @@ def ensure_demo_db() -> None:
 
 def demo_notice() -> None:
     """Say when the data shown is the bundled sample, and how to use one's own reports."""
-    if Path(db_path()).resolve() == (ROOT / "data" / "gi.duckdb").resolve():
+    if Path(db_path()).resolve() == store.BUNDLED_DB.resolve():
         st.sidebar.caption(
             ":material/info: 当前显示的是**示例数据**（虚构的示范区县）。"
             "要分析自己的报告，请在“导入”页上传，或用 `gi-analytics ingest 文件夹 --db 文件` "
