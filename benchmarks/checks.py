@@ -1,7 +1,8 @@
 """Time every check over 100,000 synthetic reports (500 districts × 20 units × 10 years, 2021 template).
 
 Run: python benchmarks/checks.py [N_REPORTS]. Tables are consistent except injected faults in ~1% of reports;
-texts are 150–450 characters drawn from a pool of sentences, so text.reused has real work to do.
+texts are 150–450 characters drawn from a pool of sentences, so text.reused has real work to do. Each check's
+wall and CPU time are printed (the machine is shared: CPU time is the steadier figure).
 """
 
 from __future__ import annotations
