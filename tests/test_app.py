@@ -164,3 +164,43 @@ def test_unpack_uploads_limits():
     reasons = dict(refused)
     assert "不支持" in reasons["x.zip/evil.exe"] and "MB" in reasons["x.zip/big.txt"]
     assert "损坏" in reasons["bad.zip"]
+
+
+def _add_unchecked(db: Path) -> None:
+    """A check that could not be evaluated (error severity) on 乙镇 2022: not a failure."""
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    con.execute("""INSERT INTO findings SELECT r.report_id, r.unit_id, r.year, 'requests.balance', 'error',
+                   'not_evaluated', 'requests', NULL, NULL, NULL, NULL, NULL, '无法核对：缺少数字'
+                   FROM reports r JOIN units u USING (unit_id) WHERE u.name = '乙镇' AND r.year = 2022 AND r.is_current""")
+    con.close()
+
+
+def test_not_evaluated_checks_are_not_counted_as_failures(small_db, monkeypatch):
+    _add_unchecked(small_db.path)
+    at = open_app(small_db.path, monkeypatch, "pages/warnings.py")
+    metrics = {m.label.removeprefix(":gray[").rstrip("]"): m.value for m in at.metric}
+    assert metrics["错误"] == "1" and metrics["未能核对"] == "1"
+    table = at.dataframe[0].value
+    assert "未能核对" not in set(table["result_label"]) and set(table["result_label"]) == {"错误", "警告"}
+    known = table[table["unit"] == small_db.finding.unit].iloc[0]
+    assert (known["expected_text"], known["actual_text"]) == ("13", "11")  # no spurious ".0"
+    missing = table[table["title"] == "缺少年度报告"].iloc[0]
+    assert (missing["expected_text"], missing["actual_text"]) == ("", "")  # blank, not "None"
+    at.multiselect(key="w_status").set_value(["not_evaluated"]).run()
+    shown = at.dataframe[0].value
+    assert list(shown["result_label"]) == ["未能核对"] and list(shown["unit"]) == ["乙镇"]
+    at.switch_page("pages/overview.py").run()
+    at.select_slider(key="f_years").set_range(2021, 2022).run()
+    metrics = {m.label.removeprefix(":gray[").rstrip("]"): m.value for m in at.metric}
+    assert metrics["错误 / 警告"] == "1 / 0" and metrics["未能核对"] == "1"
+
+
+@pytest.mark.parametrize("page", DATA_PAGES)
+def test_every_chart_and_table_can_be_downloaded(small_db, monkeypatch, page):
+    at = open_app(small_db.path, monkeypatch, page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    charts_shown, tables_shown = len(at.get("plotly_chart")), len(at.dataframe)
+    assert labels.count("下载 PNG") == labels.count("下载 SVG") == charts_shown
+    assert labels.count("下载 CSV") + labels.count("表三 CSV") >= tables_shown
