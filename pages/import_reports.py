@@ -38,4 +38,4 @@ if submitted and uploads:
     table = pd.DataFrame(rows)
     ok = int(table["结果"].isin(["已入库", "新版本"]).sum()) if not table.empty else 0
     st.success(f"共 {len(table)} 个文件，入库 {ok} 个。其他页面已显示新数据。", icon=":material/check_circle:")
-    st.dataframe(table, hide_index=True, width="stretch")
+    ui.table(table, "导入结果", "import_result", width="stretch")
