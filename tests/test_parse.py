@@ -248,3 +248,9 @@ def test_two_numbers_in_one_grid_cell_are_unreadable_not_joined():
 def test_space_separated_values_in_a_text_cell_are_separate_cells():
     report = parse_document(text_doc("信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t1 0 11"))
     assert [c.value for c in report.tables["active"]["regulations"].values()] == [1, 0, 11]
+
+
+def test_short_appeals_row_before_the_next_section_is_unreadable_not_truncated():
+    text = "四、政府信息公开行政复议、行政诉讼情况\n行政复议\t行政诉讼\n1\t0\t0\t0\t1\t0\t0\n五、存在的主要问题及改进情况\n无。"
+    report = parse_document(text_doc(text))
+    assert {c.state for row in report.tables["appeals"].values() for c in row.values()} == {CellState.UNREADABLE}

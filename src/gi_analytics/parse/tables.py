@@ -261,7 +261,7 @@ def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None,
     """The fifteen numbers after the appeals header, however they are laid out."""
     tokens: list[str] = []
     first = last = None
-    truncated = True
+    closed = False  # the table ended: fifteen values, or text after them
     for index in range(start, end):
         for cell in lines[index].cells:
             text = compact(cell)
@@ -272,14 +272,15 @@ def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None,
                 tokens.append(cell)
                 last = index if cell else last
             elif CJK.search(text) and not (APPEAL_HEADER.match(text) and not any(tokens)):
-                truncated = False
+                closed = True
                 break
-        if first is not None and (not truncated or sum(1 for t in tokens if t) >= 15):
-            truncated = False
+        if closed or (first is not None and sum(1 for t in tokens if t) >= 15):
+            closed = True
             break
     if first is None:
         return None, [], Scan([], None, None)
-    reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=truncated)
+    cut = not closed and end == len(lines)
+    reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=cut)
     cells = iter(reading.cells)
     table: Table = {p: {r: next(cells) for r in form.APPEAL_RESULTS} for p in form.APPEAL_PROCEEDINGS}
     return table, reading.problems, Scan([], first, last)
