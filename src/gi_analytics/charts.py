@@ -30,6 +30,7 @@ STATE_COLORS = {
 GROUP_COLORS = dict(
     zip(form.OUTCOME_GROUPS, ["#2E7D32", "#81C784", "#C62828", "#FB8C00", "#8E24AA", "#90A4AE"], strict=True)
 )
+LEGEND_PER_ROW = 3  # legend entries per row in a half-width chart (a wide one fits more: some space is left)
 MODEBAR = {"toImageButtonOptions": {"format": "png", "scale": 3}, "displaylogo": False}
 
 
@@ -37,12 +38,15 @@ def style(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", percent: bool = False
 ) -> go.Figure:
     """Shared look: CJK font, Chinese titles, white background, legend on top."""
+    entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
+    rows = -(-entries // LEGEND_PER_ROW)  # a horizontal legend wraps: room for every row under the title
     fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 16}},
+        title={"text": title, "x": 0.01, "font": {"size": 16}, "yref": "container", "y": 1, "yanchor": "top",
+               "pad": {"t": 10}},
         font={"family": FONT_FAMILY, "size": 13},
         template="plotly_white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        margin={"l": 10, "r": 10, "t": 48 + 24 * max(rows, 1), "b": 10},
         hoverlabel={"font_family": FONT_FAMILY},
     )
     fig.update_xaxes(title_text=x_title)

@@ -120,10 +120,10 @@ def table_downloads(df: pd.DataFrame, name: str, key: str, labels: dict[str, str
 
 def downloads(items: list[export.Download], key: str) -> None:
     """One row of small download buttons; each file is made only when its button is clicked."""
-    cols = st.columns([1] * len(items) + [max(8 - len(items), 1)], gap="small")
-    for i, (col, d) in enumerate(zip(cols, items, strict=False)):
-        col.download_button(d.label, d.data, d.file_name, d.mime, key=f"{key}_dl_{i}", on_click="ignore",
-                            icon=":material/download:", type="tertiary")
+    with st.container(horizontal=True, gap="small"):
+        for i, d in enumerate(items):
+            st.download_button(d.label, d.data, d.file_name, d.mime, key=f"{key}_dl_{i}", on_click="ignore",
+                               icon=":material/download:", type="tertiary", width="content")
 
 
 def _file_name(title: str) -> str:
