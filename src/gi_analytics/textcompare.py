@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import form
 from .checks.series import MIN_TEXT, REUSE_THRESHOLD
-from .checks.similarity import normalize, vectorize
+from .checks.similarity import group_pairs, normalize, vectorize
 from .store import read_connection
 
 TEXT_SECTIONS = (1, 5, 6)
@@ -33,6 +33,9 @@ THRESHOLD = REUSE_THRESHOLD
 PAIR_MIN = 0.3  # two changed paragraphs are diffed side by side when their bigram Dice is at least this
 SNIPPET_CONTEXT = 30
 MIN_EQUAL = 8  # a match shorter than this between two larger changes counts as changed
+SMALL_GROUP = 60  # a district-year of up to this many texts keeps every pair's score (for the heatmaps)
+LARGE_GROUP_FLOOR = 0.5  # larger groups keep only pairs at least this similar
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 CACHE_DDL = """
 CREATE TABLE IF NOT EXISTS text_similarity (
@@ -208,10 +211,11 @@ PAIR_COLUMNS = ["report_a", "report_b", "section_no", "score"]
 
 
 def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
-    """Cosine of every pair of the same section within (district, year) and within (unit) across years.
+    """Cosine of pairs of the same section within (district, year) and within (unit) across years.
 
-    Texts shorter than MIN_TEXT after normalization are left out. One sparse product per group: never an
-    all-pairs matrix. report_a < report_b.
+    Texts shorter than MIN_TEXT after normalization are left out. In groups of up to SMALL_GROUP texts every
+    pair is kept (for the heatmaps); in larger groups only pairs scoring at least LARGE_GROUP_FLOOR. Sparse
+    products in bounded chunks (`checks.similarity.group_pairs`), never an all-pairs matrix. report_a < report_b.
     """
     norm = [normalize(t, (u,)) for t, u in zip(docs["text"], docs["unit"], strict=True)]
     keep = np.flatnonzero(np.array([len(t) for t in norm], dtype=int) >= MIN_TEXT)
@@ -219,31 +223,39 @@ def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
     d = docs.iloc[keep].reset_index(drop=True)
     x = vectorize([norm[k] for k in keep])
-    parts = [_group_pairs(x, idx) for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])
-             for idx in d.groupby(keys, sort=False).indices.values() if len(idx) > 1]
-    i = np.concatenate([p[0] for p in parts]) if parts else np.array([], dtype=int)
-    j = np.concatenate([p[1] for p in parts]) if parts else np.array([], dtype=int)
-    s = np.concatenate([p[2] for p in parts]) if parts else np.array([], dtype=float)
+    found = [_pairs_in_groups(x, d.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
+             for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])]
+    i, j, s = (np.concatenate(parts) for parts in zip(*found, strict=True))
     rid = d["report_id"].to_numpy()
-    return pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
-                         "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
+    frame = pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
+                          "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
+    return frame.drop_duplicates(["report_a", "report_b", "section_no"]).reset_index(drop=True)
 
 
-def _group_pairs(x: Any, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    block = (x[idx] @ x[idx].T).toarray()
-    a, b = np.triu_indices(len(idx), 1)
-    return idx[a], idx[b], block[a, b]
+def _pairs_in_groups(x: Any, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(i, j, score) with i < j for rows sharing a label: all pairs in small groups, close ones in large."""
+    sizes = np.bincount(labels)[labels]
+    small = group_pairs(x, np.where(sizes <= SMALL_GROUP, labels, -1))
+    large = group_pairs(x, np.where(sizes > SMALL_GROUP, labels, -1), min_score=LARGE_GROUP_FLOOR)
+    i, j, s = (np.concatenate(parts) for parts in zip(small, large, strict=True))
+    upper = i < j
+    return i[upper], j[upper], s[upper]
+
+
+def reused_chars(old: str, new: str) -> tuple[int, int]:
+    """(characters of `new`, characters of its paragraphs found in `old` unchanged but for their numbers)."""
+    before = {_NUMBERS.sub("0", p) for p in paragraphs(old)}
+    parts = paragraphs(new)
+    return sum(map(len, parts)), sum(len(p) for p in parts if _NUMBERS.sub("0", p) in before)
 
 
 def reuse_frame(docs: pd.DataFrame) -> pd.DataFrame:
-    """Per section with a previous-year report of the same unit: its length and how much of it is unchanged."""
+    """Per section with a previous-year report of the same unit: its length and how much of it is carried over."""
     prev = docs.assign(year=docs["year"] + 1)[["unit_id", "year", "section_no", "report_id", "text"]]
     pairs = docs.merge(prev, on=["unit_id", "year", "section_no"], suffixes=("", "_prev"))
-    rows = []
-    for rid, prid, no, old, new in pairs[["report_id", "report_id_prev", "section_no", "text_prev", "text"]].itertuples(
-            index=False):
-        c = compare(old, new)
-        rows.append((int(rid), int(prid), int(no), c.right_chars, c.unchanged))
+    rows = [(int(rid), int(prid), int(no), *reused_chars(old, new))
+            for rid, prid, no, old, new in pairs[["report_id", "report_id_prev", "section_no", "text_prev",
+                                                  "text"]].itertuples(index=False)]
     return pd.DataFrame(rows, columns=["report_id", "prev_report_id", "section_no", "chars", "reused"])
 
 

@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 DIGITS = re.compile(r"\d+(?:\.\d+)?")
 SPACE = re.compile(r"\s+")
 CHUNK = 20_000
+PRODUCT_ROWS_X_ROWS = 4_000_000  # bound on one sparse product's shape, so memory stays flat in big groups
 SEP = "\x00"  # joins texts for plain_many: neither whitespace nor touched by NFKC
 FULL_WIDTH = "，：；（）！？％．／－～\u3000０１２３４５６７８９"  # compatibility characters common in Chinese text
 BLOCK = 5_000  # texts counted at once: small arrays are several times faster than one huge pass
@@ -180,9 +181,14 @@ def _batch_pairs(x: sparse.csr_matrix, rows: np.ndarray, g: np.ndarray, width: i
     shift = np.repeat(local.astype(np.int64) * width, np.diff(sub.indptr))
     shifted = sparse.csr_matrix((sub.data, (sub.indices + shift).astype(np.int32), sub.indptr),
                                 shape=(len(rows), width * (int(local[-1]) + 1)))
-    sim = (shifted @ shifted.T).tocoo()
-    keep = (sim.row != sim.col) & (sim.data >= min_score) & (sim.data > 0)
-    return rows[sim.row[keep]], rows[sim.col[keep]], sim.data[keep]
+    block = max(1, PRODUCT_ROWS_X_ROWS // len(rows))  # a district of 10,000 units: 400 rows at a time
+    parts = []
+    for lo in range(0, len(rows), block):
+        sim = (shifted[lo:lo + block] @ shifted.T).tocoo()
+        row = sim.row + lo
+        keep = (row != sim.col) & (sim.data >= min_score) & (sim.data > 0)
+        parts.append((rows[row[keep]], rows[sim.col[keep]], sim.data[keep]))
+    return tuple(np.concatenate(p) for p in zip(*parts, strict=True))  # type: ignore[return-value]
 
 
 def cosine(a: str, b: str) -> float:
