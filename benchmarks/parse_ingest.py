@@ -13,9 +13,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from scale import split_districts
+
 from gi_analytics.demo import generate_corpus
 from gi_analytics.importer import ingest_paths
-from gi_analytics.ingest.files import read_bytes
+from gi_analytics.ingest.files import SUPPORTED_SUFFIXES, read_bytes
 from gi_analytics.parse import parse_document
 
 REAL_PDFS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real-pdf"
@@ -38,7 +40,7 @@ def bench_formats(work: Path, units: int) -> None:
     for fmt in ("txt", "html", "docx", "pdf"):
         out = work / fmt
         generate_corpus(out, units=units, years=(2019, 2025), seed=11, formats=(fmt,))
-        files = sorted(p for p in out.iterdir() if p.suffix != ".json")
+        files = sorted(p for p in out.iterdir() if p.suffix in SUPPORTED_SUFFIXES)
         per_cpu, per_wall, _ = parse_rate(files)
         print(f"{fmt:<8}{len(files):>7}{per_cpu:>18.0f}{per_wall:>18.0f}")
     pdfs = sorted(REAL_PDFS.glob("*.pdf"))
@@ -52,11 +54,12 @@ def bench_ingest(work: Path, reports: int) -> None:
     corpus = work / "corpus"
     start = time.perf_counter()
     manifest = generate_corpus(corpus, units=max(1, reports // 7), years=(2019, 2025), seed=5, formats=("txt",))
+    split_districts(corpus / "units.csv", 25)
     files = len(manifest.files)
     print(f"generated {files} text reports in {time.perf_counter() - start:.1f} s")
     db = work / "bench.duckdb"
     start = time.perf_counter()
-    result = ingest_paths([corpus], db, keep_originals=False)
+    result = ingest_paths([corpus], db, units_csv=corpus / "units.csv", keep_originals=False)
     elapsed = time.perf_counter() - start
     stored = len(result.files) - len(result.failed)
     print(f"ingest: {stored}/{files} reports in {elapsed:.1f} s = {files / elapsed:.0f} reports/s "

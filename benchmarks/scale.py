@@ -2,13 +2,15 @@
 
     python benchmarks/scale.py [--units 10000] [--keep DIR]
 
-Prints generation time, ingest time, database size on disk and peak memory (this process and its workers).
+The units are split into districts of 25 (a province of districts; peer checks compare units within a
+district). Prints generation time, ingest time, database size on disk and peak memory (this process and its workers).
 With --keep DIR the corpus and the database stay in DIR (benchmarks/pages.py can then use the database).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import resource
 import shutil
 import tempfile
@@ -26,11 +28,26 @@ def peak_mib() -> tuple[float, float]:
     return own, children
 
 
-def run(work: Path, units: int) -> None:
+def split_districts(units_csv: Path, size: int) -> int:
+    """A province, not one giant district: give every `size` units of the corpus a district of their own."""
+    with units_csv.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for n, row in enumerate(rows):
+        row["district"] = f"示例{n // size + 1:04d}区"
+    with units_csv.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return (len(rows) + size - 1) // size
+
+
+def run(work: Path, units: int, district_size: int) -> None:
     corpus, db = work / "corpus", work / "scale.duckdb"
     start = time.perf_counter()
     manifest = generate_corpus(corpus, units=units, years=(2019, 2025), seed=3, formats=("txt",), workers=2)
-    print(f"generated {len(manifest.files)} reports ({units} units × 7 years) in {time.perf_counter() - start:.0f} s")
+    districts = split_districts(corpus / "units.csv", district_size)
+    print(f"generated {len(manifest.files)} reports ({units} units in {districts} districts × 7 years) "
+          f"in {time.perf_counter() - start:.0f} s")
 
     start = time.perf_counter()
     result = ingest_paths([corpus], db, units_csv=corpus / "units.csv", keep_originals=False, workers=2)
@@ -46,15 +63,16 @@ def run(work: Path, units: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--district-size", type=int, default=25, help="units per district (a real district: 10–40)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and database in this folder")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        run(args.keep, args.units)
+        run(args.keep, args.units, args.district_size)
         return
     work = Path(tempfile.mkdtemp(prefix="gi-scale-"))
     try:
-        run(work, args.units)
+        run(work, args.units, args.district_size)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
