@@ -4,6 +4,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, ui
 
+ui.route_through_app()
+
 st.title("复议诉讼")
 yearly = ui.query(analytics.totals, "year")
 if ui.empty(yearly):

@@ -4,6 +4,8 @@ import streamlit as st
 
 from gi_analytics import analytics, export, pack, ui
 
+ui.route_through_app()
+
 st.title("导出")
 path = ui.db_path()
 options = ui.report_query(analytics.filter_options)
@@ -36,7 +38,7 @@ with tab_pack:
         bar.empty()
     files = st.session_state.get("x_files")
     if files:
-        st.success(f"已生成：{files['name']}（{files['slides']}页）", icon=":material/check_circle:")
+        st.success(f"已生成：{ui.md_escape(files['name'])}（{files['slides']}页）", icon=":material/check_circle:")
         st.caption("；".join(files["notes"]))
         left, right = st.columns(2)
         for col, fmt, label in ((left, "pptx", "下载演示文稿（PPTX）"), (right, "pdf", "下载讲义（PDF）")):

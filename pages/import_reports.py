@@ -5,6 +5,8 @@ import streamlit as st
 
 from gi_analytics import importer, store, ui
 
+ui.route_through_app()
+
 st.title("导入")
 st.caption(f"支持 TXT、HTML、DOCX、PDF 及其 zip 压缩包；单个文件不超过 {ui.MAX_FILE_MB} MB，一次最多 "
            f"{ui.MAX_FILES} 个文件。导入到当前数据库 `{ui.db_path()}`；同一单位同一年度的新文件会成为新版本，"
@@ -28,7 +30,7 @@ if submitted and uploads:
         result = importer.ingest_bytes(items, ui.db_path(), district=district.strip() or None,
                                        progress=progress) if items else None
     except importer.IngestError as exc:
-        st.error(f"导入失败：{exc}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
+        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
         st.stop()
     bar.progress(1.0, text="导入完成")
     rows = [{"文件": f.source, "结果": store.OUTCOME_LABELS.get(f.outcome, str(f.outcome)), "单位": f.unit,

@@ -4,6 +4,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, ui
 
+ui.route_through_app()
+
 st.title("办理结果")
 per_report = ui.query(analytics.unit_year)
 if ui.empty(per_report) or per_report["processed"].fillna(0).sum() == 0:

@@ -4,6 +4,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, ui
 
+ui.route_through_app()
+
 st.title("总览")
 figures = ui.query(analytics.key_figures)
 if ui.empty(figures) or figures["reports"].sum() == 0:
@@ -58,7 +60,7 @@ if points:
     unit, year = points[0]["y"], int(points[0]["x"])
     if grid[(grid["unit"] == unit) & (grid["year"] == year)]["report_id"].notna().any():
         st.switch_page("pages/report.py", query_params=ui.report_link_params(unit, year))
-    st.warning(f"{unit} {year}年度没有报告。", icon=":material/block:")
+    st.warning(f"{ui.md_escape(unit)} {year}年度没有报告。", icon=":material/block:")
 
 counts = grid["label"].value_counts()
 st.caption("　".join(f"{label} {counts.get(label, 0)}" for label in analytics.COVERAGE_STATES.values()))

@@ -7,6 +7,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, export, form, ui
 
+ui.route_through_app()
+
 SHORT = {"active": "表二", "requests": "表三", "appeals": "表四"}  # as the form numbers its tables
 
 st.title("报告详情")
@@ -69,7 +71,7 @@ with tab_findings:
         st.text(f["message"])
 with tab_text:
     for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():
-        st.subheader(f"{s['no']}. {s['title']}", divider="gray")
+        st.subheader(f"{s['no']}. {ui.md_escape(s['title'])}", divider="gray")
         st.text(s["text"])  # always as plain text: the report's own words are never rendered as markup
 with tab_file:
     labels = {"version": "版本", "is_current": "当前", "source": "文件", "format": "格式", "ingested_at": "导入时间"}

@@ -4,6 +4,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, form, ui
 
+ui.route_through_app()
+
 st.title("申请量")
 per_report = ui.query(analytics.unit_year)
 if ui.empty(per_report):

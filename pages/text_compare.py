@@ -10,6 +10,8 @@ import streamlit as st
 from gi_analytics import charts, ui
 from gi_analytics import textcompare as tc
 
+ui.route_through_app()
+
 VIEWS = ("并排对比", "相似度", "篇幅与沿用", "关键词")
 SECTIONS = tuple(tc.SECTION_TITLES)
 
@@ -134,7 +136,7 @@ def keywords(reports: pd.DataFrame) -> None:
         hits = q(tc.keyword_hits, phrase)
         hits = hits[hits["unit"].isin(reports["unit"]) & hits["year"].isin(reports["year"])]
         if hits.empty:
-            st.info(f"没有报告提到“{phrase}”。", icon=":material/info:")
+            st.info(f"没有报告提到“{ui.md_escape(phrase)}”。", icon=":material/info:")
         else:
             counts = hits.pivot_table(index="unit", columns="year", values="count", aggfunc="sum", fill_value=0)
             st.dataframe(counts, key="tc_keyword_counts")

@@ -9,6 +9,8 @@ import streamlit as st
 
 from gi_analytics import analytics, charts, ui
 
+ui.route_through_app()
+
 MAX_ROWS = 2000  # rows drawn in the table; the downloads hold them all
 UNCHECKED = analytics.STATUS_LABELS[analytics.NOT_EVALUATED]
 

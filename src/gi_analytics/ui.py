@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from . import analytics, charts, export, pack, store
 from .analytics import Filters
@@ -85,10 +86,28 @@ def guarded(run: Callable[[], Any]) -> Any:
     try:
         return run()
     except store.StoreError as exc:
-        st.error(f"{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
     except duckdb.Error as exc:
-        st.error(f"读取数据库时出错：{exc}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
     st.stop()
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Text from a report, safe inside Streamlit markdown (headings, labels): shown as written, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def route_through_app() -> None:
+    """First call of every page. A shared link (…/report?r_unit=…) opened before this server process has run
+    app.py makes Streamlit treat pages/ as old-style auto-discovered pages and run the page alone, without the
+    navigation and sidebar. Switch the process to app.py's st.navigation for good and run again: the same page
+    and query string, now inside the app."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def empty(df: pd.DataFrame | None = None) -> bool:
