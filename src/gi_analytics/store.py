@@ -618,7 +618,8 @@ def _record_files(
 
 # ---------------------------------------------------------------- findings (written by the checks)
 
-_FINDING_COLUMNS = (
+# the findings table of schema.sql, in column order
+FINDING_COLUMNS = (
     "report_id",
     "unit_id",
     "year",
@@ -643,7 +644,7 @@ def replace_findings(
     frame = findings if isinstance(findings, pd.DataFrame) else _findings_frame(findings)
     con.execute("DELETE FROM findings")
     if len(frame):
-        _insert(con, "findings", pa.Table.from_pandas(frame[list(_FINDING_COLUMNS)], preserve_index=False))
+        _insert(con, "findings", pa.Table.from_pandas(frame[list(FINDING_COLUMNS)], preserve_index=False))
     return len(frame)
 
 
@@ -666,7 +667,7 @@ def _findings_frame(rows: Iterable[tuple[int | None, int, Finding]]) -> pd.DataF
         )
         for rid, uid, f in rows
     ]
-    frame = pd.DataFrame.from_records(records, columns=list(_FINDING_COLUMNS))
+    frame = pd.DataFrame.from_records(records, columns=list(FINDING_COLUMNS))
     return frame.astype(
         {"report_id": "Int64", "section_no": "Int64", "expected": "Float64", "actual": "Float64"}
     )

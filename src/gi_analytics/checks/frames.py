@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import form
 from ..model import CellState, Report
+from ..store import FINDING_COLUMNS
 from .similarity import plain_many
 
 REPORT_COLUMNS = [
@@ -31,22 +32,6 @@ CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "state"]
 SECTION_COLUMNS = ["report_id", "no", "title", "text"]
 PROBLEM_COLUMNS = ["report_id", "code", "severity", "message", "location"]
 UNIT_COLUMNS = ["unit_id", "name", "district"]
-# the findings table of schema.sql, in column order
-FINDING_COLUMNS = [
-    "report_id",
-    "unit_id",
-    "year",
-    "check_id",
-    "severity",
-    "status",
-    "tbl",
-    "row_key",
-    "col_key",
-    "section_no",
-    "expected",
-    "actual",
-    "message",
-]
 
 ACTIVE_ROWS = tuple(dict.fromkeys(r.key for spec in form.ACTIVE.values() for r in spec))
 ACTIVE_COLUMNS = tuple(form.ACTIVE_METRIC_LABELS)

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import form
+from .. import form, store
 from ..model import Finding, Report, Severity, Status
+from ..store import FINDING_COLUMNS
 from .base import hits
-from .frames import FINDING_COLUMNS, CheckInput, from_reports
+from .frames import CheckInput, from_reports
 from .registry import REGISTRY, CheckSpec
 
 log = logging.getLogger(__name__)
@@ -108,10 +109,4 @@ def read_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
 def run_all(con: duckdb.DuckDBPyConnection) -> int:
     """Recompute every check over the current reports and replace the `findings` table; returns the count."""
     df = run_checks(read_input(con))
-    df = df.dropna(subset=["unit_id", "year"])
-    con.execute("DELETE FROM findings")
-    if len(df):
-        con.register("_new_findings", df)
-        con.execute(f"INSERT INTO findings SELECT {', '.join(FINDING_COLUMNS)} FROM _new_findings")
-        con.unregister("_new_findings")
-    return len(df)
+    return store.replace_findings(con, df.dropna(subset=["unit_id", "year"]))
