@@ -183,8 +183,9 @@ def _batch_pairs(x: sparse.csr_matrix, rows: np.ndarray, g: np.ndarray, width: i
                                 shape=(len(rows), width * (int(local[-1]) + 1)))
     block = max(1, PRODUCT_ROWS_X_ROWS // len(rows))  # a district of 10,000 units: 400 rows at a time
     parts = []
+    transposed = shifted.T.tocsr()  # once, not once per block
     for lo in range(0, len(rows), block):
-        sim = (shifted[lo:lo + block] @ shifted.T).tocoo()
+        sim = (shifted[lo:lo + block] @ transposed).tocoo()
         row = sim.row + lo
         keep = (row != sim.col) & (sim.data >= min_score) & (sim.data > 0)
         parts.append((rows[row[keep]], rows[sim.col[keep]], sim.data[keep]))
