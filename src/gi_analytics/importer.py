@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
@@ -247,28 +248,24 @@ def _display_name(path: Path, roots: Sequence[Path]) -> str:
 
 def _parse_all(
     tasks: list[tuple[str, str, bool]], progress: Progress | None, workers: int | None
-) -> list[ParsedFile]:
+) -> Iterator[ParsedFile]:
+    """Parsed files in order, as they are parsed (in a process pool for big batches): the store writes them
+    as they come, so a province-sized batch never sits in memory whole."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    results: list[ParsedFile] = []
     if workers <= 1 or len(tasks) < POOL_THRESHOLD:
-        mapped: Iterable[ParsedFile] = map(_parse_task, tasks)
-        return _collect(mapped, tasks, progress, results)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from _reported(map(_parse_task, tasks), len(tasks), progress)
+        return
+    # spawned, not forked: the pool starts while this process holds the open database being written
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         chunk = max(1, min(64, len(tasks) // (workers * 8)))
-        return _collect(pool.map(_parse_task, tasks, chunksize=chunk), tasks, progress, results)
+        yield from _reported(pool.map(_parse_task, tasks, chunksize=chunk), len(tasks), progress)
 
 
-def _collect(
-    items: Iterable[ParsedFile],
-    tasks: list[tuple[str, str, bool]],
-    progress: Progress | None,
-    out: list[ParsedFile],
-) -> list[ParsedFile]:
+def _reported(items: Iterable[ParsedFile], total: int, progress: Progress | None) -> Iterator[ParsedFile]:
     for n, item in enumerate(items, start=1):
-        out.append(item)
         if progress is not None:
-            progress(n, len(tasks), item.source)
-    return out
+            progress(n, total, item.source)
+        yield item
 
 
 # ---------------------------------------------------------------- public entry points
@@ -334,9 +331,9 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _store(
-    parsed: list[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
+    parsed: Iterable[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
 ) -> IngestResult:
-    resolved = [resolver.apply(item) for item in parsed]
+    resolved = (resolver.apply(item) for item in parsed)
     try:
         batch = store.write_batch(
             db_path, resolved, keep_originals=keep, after_write=_derive, rebuild=rebuild

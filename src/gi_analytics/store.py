@@ -320,10 +320,12 @@ def _bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
 
 # ---------------------------------------------------------------- writing a batch
 
+CHUNK_FILES = 2_000  # files planned and written at a time inside one batch's transaction
+
 
 def write_batch(
     path: str | os.PathLike[str],
-    files: Sequence[ParsedFile],
+    files: Iterable[ParsedFile],
     *,
     keep_originals: bool = True,
     after_write: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
@@ -356,12 +358,24 @@ class _Plan:
 
 
 def _apply(
-    con: duckdb.DuckDBPyConnection, files: Sequence[ParsedFile], keep_originals: bool
+    con: duckdb.DuckDBPyConnection, files: Iterable[ParsedFile], keep_originals: bool
 ) -> tuple[list[FileOutcome], bool]:
+    """Plan and write the batch CHUNK_FILES files at a time (still one transaction), so memory stays flat
+    however many files a batch has: parsed files are consumed as they arrive and dropped once written."""
     planner = _Planner(con)
-    outcomes = [planner.add(item) for item in files]
+    outcomes: list[FileOutcome] = []
+    changed = False
+    chunk: list[ParsedFile] = []
+    for item in files:
+        chunk.append(item)
+        if len(chunk) == CHUNK_FILES:
+            outcomes += [planner.add(f) for f in chunk]
+            changed |= _write_plan(con, planner.take_plan(), keep_originals)
+            chunk = []
+    outcomes += [planner.add(f) for f in chunk]
+    changed |= _write_plan(con, planner.take_plan(), keep_originals)
     planner.close()
-    return outcomes, _write_plan(con, planner.plan, keep_originals)
+    return outcomes, changed
 
 
 class _Ids:
@@ -400,6 +414,11 @@ class _Planner:
             self.versions[(uid, year)] = (set(hashes), top)
         self.unit_ids, self.report_ids = _Ids(con, "unit_ids"), _Ids(con, "report_ids")
         self.plan = _Plan()
+
+    def take_plan(self) -> _Plan:
+        """What was planned since the last call; the planner goes on remembering units and versions."""
+        plan, self.plan = self.plan, _Plan()
+        return plan
 
     def close(self) -> None:
         self.unit_ids.close()
