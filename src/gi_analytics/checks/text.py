@@ -152,7 +152,7 @@ def other_unit(inp: CheckInput) -> pd.DataFrame:
         d: re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)))
         for d, names in by_district.items()
     }
-    records = []
+    found = []
     rep = inp.reports
     for rid, unit, district in zip(rep["report_id"], rep["unit"], rep["district"], strict=True):
         pattern, text = patterns.get(district), texts.get(rid)
@@ -160,20 +160,24 @@ def other_unit(inp: CheckInput) -> pd.DataFrame:
             continue
         named = [n for n in pattern.findall(text) if n != unit and n not in (unit or "")]
         if named:
-            first = max(dict.fromkeys(named), key=named.count)  # ties: the first named
-            records.append(
-                {
-                    "report_id": int(rid),
-                    "actual": float(len(named)),
-                    "section_no": _section_of(inp, rid, first),
-                    "message": f"报告正文出现同区其他单位“{first}”{named.count(first)}次"
-                    "（可能照抄了其他单位的报告）",
-                }
-            )
+            found.append((int(rid), named, max(dict.fromkeys(named), key=named.count)))  # ties: the first named
+    sections = _sections_of(inp, {rid for rid, _, _ in found})
+    records = [
+        {
+            "report_id": rid,
+            "actual": float(len(named)),
+            "section_no": next((no for no, text in sections.get(rid, ()) if first in text), None),
+            "message": f"报告正文出现同区其他单位“{first}”{named.count(first)}次（可能照抄了其他单位的报告）",
+        }
+        for rid, named, first in found
+    ]
     return hits(records)
 
 
-def _section_of(inp: CheckInput, rid: int, name: str) -> int | None:
-    s = inp.sections
-    hit = s[(s["report_id"] == rid) & s["text"].str.contains(name, regex=False)]
-    return int(hit["no"].iat[0]) if len(hit) else None
+def _sections_of(inp: CheckInput, report_ids: set[int]) -> dict[int, list[tuple[int, str]]]:
+    """(section no, text) of the given reports, looked up once rather than per finding."""
+    s = inp.sections[inp.sections["report_id"].isin(report_ids)]
+    out: dict[int, list[tuple[int, str]]] = {}
+    for rid, no, text in zip(s["report_id"], s["no"], s["text"], strict=True):
+        out.setdefault(int(rid), []).append((int(no), text or ""))
+    return out
