@@ -24,9 +24,6 @@ if TYPE_CHECKING:
     from .model import Report
     from .store import FileOutcome
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEMO_REPORTS = REPO_ROOT / "data" / "reports"
-DEMO_UNITS = DEMO_REPORTS / "units.csv"
 EXIT_OK, EXIT_ERRORS, EXIT_WARNINGS, EXIT_CANNOT_RUN = 0, 1, 2, 3
 
 
@@ -132,7 +129,7 @@ def configure_ingest(p: argparse.ArgumentParser) -> None:
 
 @command("ingest", "导入报告文件到数据库", configure_ingest)
 def run_ingest(args: argparse.Namespace) -> int:
-    from .importer import IngestError, ingest_paths
+    from .importer import DEMO_REPORTS, DEMO_UNITS, IngestError, ingest_paths
 
     paths = list(args.paths) + ([DEMO_REPORTS] if args.demo else [])
     if not paths:

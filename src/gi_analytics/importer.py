@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
@@ -31,6 +31,8 @@ from .store import FileOutcome, Outcome, ParsedFile
 from .textcompare import compute_similarity
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
+DEMO_REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"  # the bundled demo district
+DEMO_UNITS = DEMO_REPORTS / "units.csv"
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
 MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
 
@@ -246,19 +248,28 @@ def _display_name(path: Path, roots: Sequence[Path]) -> str:
     return path.name
 
 
-def _parse_all(
-    tasks: list[tuple[str, str, bool]], progress: Progress | None, workers: int | None
-) -> Iterator[ParsedFile]:
-    """Parsed files in order, as they are parsed (in a process pool for big batches): the store writes them
-    as they come, so a province-sized batch never sits in memory whole."""
+@contextmanager
+def _parsers(workers: int | None, count: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes for a big batch, started now, before the database is opened for writing (a forked
+    child must not inherit an open database). A small batch is parsed in this process."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(tasks) < POOL_THRESHOLD:
-        yield from _reported(map(_parse_task, tasks), len(tasks), progress)
+    if workers <= 1 or count < POOL_THRESHOLD:
+        yield None
         return
-    # spawned, not forked: the pool starts while this process holds the open database being written
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        chunk = max(1, min(64, len(tasks) // (workers * 8)))
-        yield from _reported(pool.map(_parse_task, tasks, chunksize=chunk), len(tasks), progress)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pool.submit(int).result()  # a fork-started pool starts all its workers with its first task
+        yield pool
+
+
+def _parse_all(
+    tasks: list[tuple[str, str, bool]], progress: Progress | None, pool: ProcessPoolExecutor | None
+) -> Iterator[ParsedFile]:
+    """Parsed files in order, as they are parsed: the store writes them as they come, so a province-sized
+    batch never sits in memory whole."""
+    if pool is None:
+        return _reported(map(_parse_task, tasks), len(tasks), progress)
+    chunk = max(1, min(64, len(tasks) // (8 * (os.cpu_count() or 1))))
+    return _reported(pool.map(_parse_task, tasks, chunksize=chunk), len(tasks), progress)
 
 
 def _reported(items: Iterable[ParsedFile], total: int, progress: Progress | None) -> Iterator[ParsedFile]:
@@ -289,8 +300,8 @@ def ingest_paths(
     resolver = _resolver(unit, year, district, units_csv)
     files = expand_paths(roots)
     tasks = [(_display_name(p, roots), str(p), keep_originals) for p in files]
-    parsed = _parse_all(tasks, progress, workers)
-    return _store(parsed, resolver, db_path, keep_originals, rebuild)
+    with _parsers(workers, len(tasks)) as pool:
+        return _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
 
 
 def ingest_bytes(

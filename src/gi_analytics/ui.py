@@ -16,11 +16,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from . import analytics, charts, export, pack, store
+from . import analytics, charts, export, importer, pack, store
 from .analytics import Filters
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_REPORTS = ROOT / "data" / "reports"
 ALL = "全部"
 REBUILD_HINT = (
     "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
@@ -282,19 +281,10 @@ def _cached_options(path: str, version: str) -> analytics.FilterOptions:
 def ensure_demo_db() -> None:
     """On first start, build the default database from the bundled sample reports, visibly."""
     path = Path(default_db())
-    if path.exists() or st.session_state.get("f_db") or not DEMO_REPORTS.is_dir():
+    if path.exists() or st.session_state.get("f_db") or not importer.DEMO_REPORTS.is_dir():
         return
-    files = sorted(
-        p
-        for p in DEMO_REPORTS.rglob("*")
-        if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm", ".docx", ".pdf")
-    )
+    files = importer.expand_paths([importer.DEMO_REPORTS])
     if not files:
-        return
-    try:
-        from . import importer
-    except ImportError:
-        st.warning("导入模块尚未就绪，无法构建示例数据库。", icon=":material/warning:")
         return
     with st.status("正在导入示例数据…", expanded=True) as status:
         bar = st.progress(0.0, text=f"共 {len(files)} 个文件")
@@ -302,7 +292,9 @@ def ensure_demo_db() -> None:
         def progress(done: int, total: int, *_: Any) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
 
-        importer.ingest_paths([DEMO_REPORTS], path, progress=progress)
+        # in this process (workers=1): forking a busy Streamlit server for 174 files is not worth its risks
+        importer.ingest_paths([importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress,
+                              workers=1)
         status.update(label="示例数据已导入", state="complete", expanded=False)
 
 

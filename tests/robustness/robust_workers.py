@@ -40,7 +40,7 @@ def logical_rows(path: Path) -> dict[str, list[tuple]]:
 
 
 def reader_loop(
-    db: str, iterations: int, per_report: tuple[int, int, int, int]
+    db: str, iterations: int, per_report: tuple[int, int, int, int], ready: str | None = None
 ) -> tuple[list[str], list[int]]:
     """Query the database `iterations` times as the pages do; return the errors seen and the report counts.
 
@@ -62,6 +62,8 @@ def reader_loop(
             if len(frame) < reports:  # a later query may see a later (bigger) database, never a smaller one
                 errors.append(f"analytics saw {len(frame)} reports after {reports}")
             seen.append(reports)
+            if ready is not None:
+                Path(ready).touch()  # the writer waits for every reader's first read before it starts
         except Exception as exc:  # noqa: BLE001 - every error a page would show is a failure
             errors.append(f"{type(exc).__name__}: {exc}")
     return errors, seen

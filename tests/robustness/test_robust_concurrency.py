@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from robust_workers import COUNTS_SQL, reader_loop, write_reports
@@ -34,7 +35,11 @@ def test_readers_in_other_processes_never_see_an_error_or_a_partial_batch(tmp_pa
     ]
     context = multiprocessing.get_context("spawn")
     with context.Pool(READERS) as pool:
-        readers = [pool.apply_async(reader_loop, (str(db), READS, per_report)) for _ in range(READERS)]
+        ready = [tmp_path / f"reader{n}.ready" for n in range(READERS)]
+        readers = [pool.apply_async(reader_loop, (str(db), READS, per_report, str(r))) for r in ready]
+        deadline = time.monotonic() + 120  # spawned readers take a while to start on a loaded machine
+        while not all(r.exists() for r in ready) and time.monotonic() < deadline:
+            time.sleep(0.05)
         for paths in batches:
             assert ingest_paths(paths, db, workers=1).ok
         results = [r.get(timeout=300) for r in readers]
