@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gi_analytics import cli, store
+from gi_analytics import cli, importer, store
 
 SAMPLE = Path(__file__).parent / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 
@@ -160,7 +160,7 @@ def test_default_database_comes_from_gi_db(tmp_path: Path) -> None:
 
 def test_demo_ingests_the_bundled_reports_with_their_units_csv(tmp_path: Path) -> None:
     suffixes = {".txt", ".html", ".docx", ".pdf"}
-    bundled = [p for p in cli.DEMO_REPORTS.rglob("*") if p.suffix in suffixes]
+    bundled = [p for p in importer.DEMO_REPORTS.rglob("*") if p.suffix in suffixes]
     db = tmp_path / "demo.duckdb"
     done = run("ingest", "--demo", env={"GI_DB": str(db)}, timeout=300)
     assert done.returncode == 0, done.stderr
