@@ -11,7 +11,7 @@ from gi_analytics import analytics as a
 from gi_analytics import charts, importer, store
 from gi_analytics.analytics import Filters
 
-CORPUS_SAMPLE = Path("/work/shared/corpus/000_32c9a0a42e9b7f0e.txt")
+CORPUS_SAMPLE = Path(__file__).parent / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 SELECTION_QUERIES = [a.unit_year, a.coverage, a.key_figures, a.applicant_types, a.outcome_reasons, a.findings,
                      a.report_index, a.report_flags]
 

@@ -139,7 +139,7 @@ def test_uploaded_report_is_visible_at_once(tmp_path, monkeypatch):
     from gi_analytics import importer
 
     db = tmp_path / "new.duckdb"
-    sample = Path("/work/shared/corpus/000_32c9a0a42e9b7f0e.txt")
+    sample = Path(__file__).parent / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
     importer.ingest_bytes([("other.txt", b"not a report")], db)
     at = open_app(db, monkeypatch, "pages/report.py")
     assert any("暂无数据" in i.value for i in at.info)

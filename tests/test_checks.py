@@ -13,7 +13,7 @@ from gi_analytics.checks import REGISTRY, check_report
 from gi_analytics.model import BLANK, Cell, CellState, Period, Report, Severity, Status
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = Path("/work/shared/corpus/000_32c9a0a42e9b7f0e.txt")
+SAMPLE = Path(__file__).parent / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 
 
 def zeros(r: Report) -> Report:
@@ -149,7 +149,7 @@ def test_sample_report_only_all_zero():
 
 def test_every_check_documented():
     docs = (ROOT / "docs" / "checks.md").read_text(encoding="utf-8")
-    listed = set(re.findall(r"^\| ([a-z_]+\.[a-z_]+) \|", Path("/work/shared/domain/checks.md").read_text(), re.M))
+    listed = set(re.findall(r"^\| ([a-z_]+\.[a-z_]+) \|", (Path(__file__).parent / "fixtures" / "domain-checks.md").read_text(encoding="utf-8"), re.M))
     registered = {spec.id for spec in REGISTRY}
     assert registered == listed
     assert [i for i in registered if f"`{i}`" not in docs] == []

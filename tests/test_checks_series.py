@@ -100,7 +100,7 @@ def write_db(path: Path, reports: list[Report]) -> None:
     """The district as the store lays it out (schema.sql), written with plain SQL."""
     inp = from_reports(reports, ["甲镇", "乙镇", "丙乡"])
     con = duckdb.connect(str(path))
-    con.execute(SCHEMA.read_text())
+    con.execute(SCHEMA.read_text(encoding="utf-8"))
     frames = {
         "u": inp.units.assign(district="平桥区", kind="镇"),
         "r": inp.reports.assign(source="x.txt", format="txt", content_hash="h", version=1, is_current=True,
