@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -256,7 +257,8 @@ def _parsers(workers: int | None, count: int) -> Iterator[ProcessPoolExecutor | 
     if workers <= 1 or count < POOL_THRESHOLD:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # forked explicitly (Python 3.14 defaults to forkserver, which re-imports the caller's main script: app.py)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
         pool.submit(int).result()  # a fork-started pool starts all its workers with its first task
         yield pool
 
