@@ -15,6 +15,7 @@ from gi_analytics.ingest.txt import decode as decode_auto
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
 _GB_FAMILY = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "ms936", "euc-cn", "gb18030"}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>")
+_SPAN = re.compile(r"\s*(\d+)")
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 
 _BLOCK_TAGS = frozenset(
@@ -125,11 +126,14 @@ def _cells(tr: etree._Element) -> list[etree._Element]:
 
 
 def _span(cell: etree._Element, attr: str) -> int:
-    digits = re.match(r"\s*(\d+)", cell.get(attr, "") or "")
+    value = cell.get(attr)
+    digits = _SPAN.match(value) if value else None
     return int(digits.group(1)) if digits else 1
 
 
 def _cell_text(cell: etree._Element) -> str:
+    if len(cell) == 0:  # the common cell: plain text, no markup inside (no tree walk needed)
+        return _SPACES.sub(" ", cell.text or "").strip()
     return "\n".join(_text_lines(cell))
 
 
