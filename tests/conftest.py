@@ -19,6 +19,16 @@ from gi_analytics import form
 
 SCHEMA = Path(__file__).resolve().parents[1] / "src" / "gi_analytics" / "schema.sql"
 
+def table_rows(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: equal means the same database, whatever the file's bytes."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
+    finally:
+        con.close()
+
+
 
 def init_db(path: Path) -> duckdb.DuckDBPyConnection:
     """A fresh database at `path` with the project schema; the caller closes it."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import pytest
+from conftest import table_rows
 
 from gi_analytics import store
 from gi_analytics.importer import (
@@ -33,15 +33,6 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def dump(db: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
-    finally:
-        con.close()
 
 
 @pytest.fixture
@@ -123,10 +114,10 @@ def test_a_folder_is_ingested_recursively(reports: Path, tmp_path: Path) -> None
 def test_ingesting_a_folder_twice_leaves_the_same_rows(reports: Path, tmp_path: Path) -> None:
     db = tmp_path / "gi.duckdb"
     ingest_paths([reports], db)
-    before = dump(db)
+    before = table_rows(db)
     again = ingest_paths([reports], db)
     assert {f.outcome for f in again.files} == {Outcome.UNCHANGED} and not again.changed
-    assert dump(db) == before
+    assert table_rows(db) == before
 
 
 def test_a_corrupt_file_among_good_ones_is_listed_with_its_reason(reports: Path, tmp_path: Path) -> None:
@@ -226,7 +217,7 @@ def test_big_batches_are_parsed_in_a_process_pool_with_the_same_result(tmp_path:
     assert [(f.source, f.unit, f.outcome) for f in pooled.files] == [
         (f.source, f.unit, f.outcome) for f in serial.files
     ]
-    pool_rows, serial_rows = dump(tmp_path / "pool.duckdb"), dump(tmp_path / "serial.duckdb")
+    pool_rows, serial_rows = table_rows(tmp_path / "pool.duckdb"), table_rows(tmp_path / "serial.duckdb")
     assert pool_rows["cells"] == serial_rows["cells"] and len(pool_rows["reports"]) == 45
 
 

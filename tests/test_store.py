@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import table_rows
 
 from gi_analytics import store
 from gi_analytics.model import Cell, CellState, Finding, Period, Problem, Report, Section, Severity, Status
@@ -55,15 +56,6 @@ def parsed(unit: str, year: int, content: bytes | None = None, base: int = 0) ->
 
 def failed(name: str, reason: str = "文件为空") -> ParsedFile:
     return ParsedFile(source=name, content_hash=hashlib.sha256(name.encode()).hexdigest(), reason=reason)
-
-
-def table_rows(path: Path) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
-    finally:
-        con.close()
 
 
 @pytest.fixture

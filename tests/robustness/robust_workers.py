@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"  # 平昌关镇 2021
 
 
@@ -27,16 +25,6 @@ COUNTS_SQL = (
     "(SELECT count(*) FROM problems), (SELECT count(*) FROM originals), "
     "(SELECT value FROM meta WHERE key = 'data_version')"
 )
-
-
-def logical_rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: equal means the same database, whatever the file's bytes."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
-    finally:
-        con.close()
 
 
 def reader_loop(

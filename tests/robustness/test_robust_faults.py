@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from robust_workers import COUNTS_SQL, logical_rows, write_reports
+from conftest import table_rows
+from robust_workers import COUNTS_SQL, write_reports
 
 from gi_analytics import cli, store
 from gi_analytics.importer import ingest_paths
@@ -48,7 +49,7 @@ def setup(tmp_path: Path) -> tuple[Path, Path, dict]:
     assert ingest_paths(write_reports(tmp_path / "old", ["旧甲镇", "旧乙镇"]), db, workers=1).ok
     folder = tmp_path / "new"
     write_reports(folder, [f"新{i}镇" for i in range(NEW)])
-    return db, folder, logical_rows(db)
+    return db, folder, table_rows(db)
 
 
 def _counts(db: Path) -> tuple:
@@ -64,7 +65,7 @@ def test_killed_just_before_the_swap_leaves_the_database_as_it_was(setup) -> Non
     time.sleep(2)  # the batch is written and checkpointed into the copy; the process sleeps before the swap
     _kill(proc)
     assert tmp.exists(), "the killed ingest left its copy behind"
-    assert logical_rows(db) == before
+    assert table_rows(db) == before
     assert _counts(db)[0] == 2  # readers open the database as usual meanwhile
     result = ingest_paths([folder], db, workers=1)
     assert result.ok and len(result.files) == NEW
@@ -83,7 +84,7 @@ def test_killed_at_a_random_moment_it_is_all_or_nothing_and_a_rerun_completes_it
     assert reports in (2, 2 + NEW)
     assert rest == [reports * k for k in per_report]
     if reports == 2:
-        assert logical_rows(db) == before
+        assert table_rows(db) == before
     result = ingest_paths([folder], db, workers=1)
     assert result.ok
     assert _counts(db)[0] == 2 + NEW

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import table_rows
 from reportlab.pdfgen import canvas
 
 from gi_analytics import cli
@@ -27,16 +28,6 @@ SAMPLE = FIXTURES / "000_32c9a0a42e9b7f0e.txt"  # 平昌关镇 2021
 HUAIAN = FIXTURES / "real-pdf" / "huaian-city-2024.pdf"
 TEMPLATE = FIXTURES / "ingest" / "official-template-2021.docx"
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def table_rows(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every table, sorted: the database's logical content."""
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
-        return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
-    finally:
-        con.close()
 
 
 # ---------------------------------------------------------------- the bad files
