@@ -19,7 +19,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from . import analytics, charts, export, importer, pack, store
 from .analytics import Filters
 
-ROOT = Path(__file__).resolve().parents[2]
 ALL = "全部"
 REBUILD_HINT = (
     "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
