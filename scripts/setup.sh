@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what gi-analytics needs on a fresh Debian/Ubuntu machine.
+# Installs what gi-analytics needs on a fresh Debian/Ubuntu machine, into a virtual environment in .venv/.
 #   bash scripts/setup.sh          the app: Chromium and a CJK font (chart export), the Python package
 #   bash scripts/setup.sh --test   the same plus the test tools (pytest, hypothesis, Playwright, ruff)
 set -euo pipefail
@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+[ -x .venv/bin/python ] || python3 -m venv .venv
 extra=""; [ "${1:-}" = "--test" ] && extra="[test]"
-python3 -m pip install -q --disable-pip-version-check -e ".${extra}"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
