@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gi_analytics import ui
+from gi_analytics.app import ui
 
 st.set_page_config(page_title="政府信息公开年报分析", page_icon=":material/analytics:", layout="wide")
 

@@ -13,7 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from gi_analytics import form
+from gi_analytics import form_spec as form
 from gi_analytics.checks.frames import CheckInput
 from gi_analytics.checks.runner import run_checks
 

@@ -13,8 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from gi_analytics import analytics, export, pack
-from gi_analytics.importer import ingest_paths
+from gi_analytics.analytics import dashboard as analytics
+from gi_analytics.export import images as export
+from gi_analytics.export import pack
+from gi_analytics.ingest.pipeline import ingest_paths
 
 REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
 TARGET_SECONDS = 20.0

@@ -32,7 +32,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 
 def bench_queries(db: str) -> None:
-    from gi_analytics import analytics as a
+    from gi_analytics.analytics import dashboard as a
 
     f = a.Filters()
     df = a.unit_year(db, f)
@@ -85,11 +85,11 @@ def make_big(path: Path, units: int, first: int, last: int) -> None:
     findings. Numbers are arbitrary but consistent in shape; for timing only."""
     import duckdb
 
-    from gi_analytics import form
+    from gi_analytics import form_spec as form
 
     path.unlink(missing_ok=True)
     con = duckdb.connect(str(path))
-    con.execute((ROOT / "src" / "gi_analytics" / "schema.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "src" / "gi_analytics" / "store" / "schema.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO units SELECT i, '单位' || i || CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END, "
                 "'区' || (i // 25), CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END FROM range(?) t(i)", [units])
     con.execute("""INSERT INTO reports SELECT row_number() OVER (), u.unit_id, y,
@@ -110,7 +110,7 @@ def make_big(path: Path, units: int, first: int, last: int) -> None:
                    CASE WHEN report_id % 2 = 0 THEN 'error' ELSE 'warning' END, 'failed', 'requests',
                    'new_received', 'total', NULL, 1, 2, '示例发现' FROM reports WHERE report_id % 17 = 0""")
     with contextlib.suppress(ImportError):  # the per-report figures the ingest would write
-        from gi_analytics.figures import write_figures
+        from gi_analytics.derived.figures import write_figures
 
         write_figures(con)
     con.execute("CHECKPOINT")

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from scale import split_districts
 
-from gi_analytics.demo import generate_corpus
-from gi_analytics.importer import ingest_paths
-from gi_analytics.ingest.files import SUPPORTED_SUFFIXES, read_bytes
+from gi_analytics.demo.generator import generate_corpus
+from gi_analytics.ingest.pipeline import ingest_paths
 from gi_analytics.parse import parse_document
+from gi_analytics.readers.files import SUPPORTED_SUFFIXES, read_bytes
 
 REAL_PDFS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "real-pdf"
 

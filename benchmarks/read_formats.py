@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gi_analytics.ingest import Document, files, pdf
+from gi_analytics.readers import Document, files, pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
 PDFS = ["huaian-city-2024.pdf", "hongze-district-2024.pdf"]

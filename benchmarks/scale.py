@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gi_analytics.demo import generate_corpus
-from gi_analytics.importer import ingest_paths
+from gi_analytics.demo.generator import generate_corpus
+from gi_analytics.ingest.pipeline import ingest_paths
 
 
 def peak_mib() -> tuple[float, float]:

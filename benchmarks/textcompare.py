@@ -19,8 +19,9 @@ from typing import Any
 
 import pandas as pd
 
-from gi_analytics import demo_text, store
-from gi_analytics import textcompare as tc
+from gi_analytics.analytics import text as tc
+from gi_analytics.demo import text as demo_text
+from gi_analytics.store import write as store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_REPORTS = ROOT / "data" / "reports"
@@ -64,11 +65,11 @@ def bench_similarity(sections: int) -> None:
 
 def demo_db(work: Path) -> Path:
     """The demo reports (data/reports, or a freshly generated district) ingested, text cache computed."""
-    from gi_analytics.importer import ingest_paths
+    from gi_analytics.ingest.pipeline import ingest_paths
 
     source = DEMO_REPORTS
     if not any(DEMO_REPORTS.glob("*.*")):
-        from gi_analytics.demo import generate_district
+        from gi_analytics.demo.generator import generate_district
 
         source = work / "reports"
         generate_district(source, formats=("txt",))

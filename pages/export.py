@@ -2,7 +2,10 @@
 
 import streamlit as st
 
-from gi_analytics import analytics, export, pack, ui
+from gi_analytics.analytics import dashboard as analytics
+from gi_analytics.app import ui
+from gi_analytics.export import images as export
+from gi_analytics.export import pack
 
 ui.route_through_app()
 

@@ -3,7 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from gi_analytics import importer, store, ui
+from gi_analytics.app import ui
+from gi_analytics.ingest import pipeline as importer
+from gi_analytics.store import write as store
 
 ui.route_through_app()
 

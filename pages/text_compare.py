@@ -7,8 +7,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gi_analytics import charts, ui
-from gi_analytics import textcompare as tc
+from gi_analytics.analytics import text as tc
+from gi_analytics.app import ui
+from gi_analytics.charts import plots as charts
 
 ui.route_through_app()
 

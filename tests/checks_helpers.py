@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from gi_analytics import form
+from gi_analytics import form_spec as form
 from gi_analytics.model import Cell, Report, Section
 
 SENTENCES = [

@@ -15,9 +15,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gi_analytics import form
+from gi_analytics import form_spec as form
 
-SCHEMA = Path(__file__).resolve().parents[1] / "src" / "gi_analytics" / "schema.sql"
+SCHEMA = Path(__file__).resolve().parents[1] / "src" / "gi_analytics" / "store" / "schema.sql"
 
 def table_rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal means the same database, whatever the file's bytes."""

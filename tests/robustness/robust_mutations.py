@@ -17,10 +17,10 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-from gi_analytics.ingest import Document, ReadError, TableBlock, TextBlock
-from gi_analytics.ingest.files import read_bytes
 from gi_analytics.model import Cell, CellState, Report, Severity
 from gi_analytics.parse import parse_document
+from gi_analytics.readers import Document, ReadError, TableBlock, TextBlock
+from gi_analytics.readers.files import read_bytes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 TEXT_FILES = sorted([FIXTURES / "000_32c9a0a42e9b7f0e.txt", *(FIXTURES / "real-openings").glob("*.txt")])
@@ -319,7 +319,7 @@ def _check_cell(cell: Cell, place: str, readable: set, excused: set[str]) -> Non
 
 def _row_excused(place: str, excused: set[str]) -> bool:
     """A derived number's row: problems name it `表三·<row label>`; match on the row key's table and label."""
-    from gi_analytics import form
+    from gi_analytics import form_spec as form
 
     table, row, _ = place.split("/")
     prefix = {"active": "表二", "requests": "表三", "appeals": "表四"}[table]

@@ -17,11 +17,11 @@ import pytest
 from conftest import table_rows
 from reportlab.pdfgen import canvas
 
-from gi_analytics import cli
-from gi_analytics.importer import ingest_bytes, ingest_paths
-from gi_analytics.ingest import docx as docx_reader
-from gi_analytics.ingest.files import MAX_BYTES
-from gi_analytics.store import Outcome
+from gi_analytics.cli import main as cli
+from gi_analytics.ingest.pipeline import ingest_bytes, ingest_paths
+from gi_analytics.readers import docx as docx_reader
+from gi_analytics.readers.files import MAX_BYTES
+from gi_analytics.store.write import Outcome
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "000_32c9a0a42e9b7f0e.txt"  # 平昌关镇 2021
@@ -192,8 +192,8 @@ def test_uploaded_bad_files_are_refused_the_same_way(db: Path, bad_dir: Path) ->
 
 def test_the_lying_zip_bomb_is_not_inflated() -> None:
     """Bounded decompression: zipfile stops at the declared size, so 100 MB never lands in memory."""
-    from gi_analytics.ingest import ReadError
-    from gi_analytics.ingest.files import read_bytes
+    from gi_analytics.readers import ReadError
+    from gi_analytics.readers.files import read_bytes
 
     data = _lying_bomb()
     assert len(data) < 2**20

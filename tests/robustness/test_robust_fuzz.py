@@ -26,8 +26,8 @@ from robust_mutations import (
     truncated,
 )
 
-from gi_analytics.ingest import Document, TableBlock, TextBlock
 from gi_analytics.model import CellState
+from gi_analytics.readers import Document, TableBlock, TextBlock
 
 BOUNDED = settings(
     max_examples=150,

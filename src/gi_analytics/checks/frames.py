@@ -13,9 +13,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .. import form
+from .. import form_spec as form
 from ..model import CellState, Report
-from ..store import FINDING_COLUMNS
+from ..store.write import FINDING_COLUMNS
 from .similarity import plain_many
 
 REPORT_COLUMNS = [

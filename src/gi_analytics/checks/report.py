@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import form
+from .. import form_spec as form
 from .base import hits, not_evaluated
 from .frames import CheckInput
 

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from .. import form, store
+from .. import form_spec as form
 from ..model import Finding, Report, Severity, Status
-from ..store import FINDING_COLUMNS
+from ..store import write as store
+from ..store.write import FINDING_COLUMNS
 from .base import hits
 from .frames import CheckInput, from_reports
 from .registry import REGISTRY, CheckSpec

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .. import form
+from .. import form_spec as form
 from .base import hits, not_evaluated
 from .frames import CheckInput, fmt
 from .similarity import group_pairs, mask_many, pair_cosine, vectorize

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .. import form
-from ..ingest import Document
+from .. import form_spec as form
 from ..model import Problem, Report, Section, Severity
+from ..readers import Document
 from .sections import find_headings, find_period, find_title
 from .tables import Scan, read_active, read_appeals, read_requests
 from .tokens import Line, compact, document_lines, line_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..form import SECTIONS
+from ..form_spec import SECTIONS
 from ..model import Period
 from .tokens import Line, compact, line_text
 

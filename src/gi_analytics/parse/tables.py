@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .. import form
+from .. import form_spec as form
 from ..model import Problem, Severity, Table
 from .cells import assign
 from .tokens import CJK, Line, compact, is_value_text, split_label_tail

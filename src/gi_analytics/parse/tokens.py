@@ -11,8 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..ingest import Document, TableBlock
 from ..model import Cell, CellState
+from ..readers import Document, TableBlock
 
 _SPACE = re.compile(r"\s+")
 _ENUM = re.compile(r"^([0-9]{1,2})[、,.．]")

@@ -1,0 +1,377 @@
+"""Shared Streamlit helpers for app.py and pages/: the sidebar selection (kept in session state and in the URL
+query string), cached queries and the empty/error states. The only module of the package importing streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from ..analytics import dashboard as analytics
+from ..analytics.dashboard import Filters
+from ..charts import plots as charts
+from ..export import images as export
+from ..export import pack
+from ..ingest import pipeline as importer
+from ..store import write as store
+
+ALL = "全部"
+REBUILD_HINT = (
+    "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
+    "或运行 `gi-analytics ingest --rebuild 报告文件夹 --db 数据库文件` 从报告重新构建。"
+)
+EMPTY_MESSAGE = "暂无数据：当前数据库或筛选条件下没有报告。可在侧栏放宽筛选，或到“导入”页上传报告。"
+
+# sidebar widget key -> query-string key
+_QP = {
+    "f_district": "district",
+    "f_units": "unit",
+    "f_years": "years",
+    "f_template": "template",
+    "f_db": "db",
+}
+
+
+def default_db() -> str:
+    return str(store.default_db())
+
+
+def db_path() -> str:
+    return st.session_state.get("f_db") or default_db()
+
+
+def filters() -> Filters:
+    """The current selection (set by `sidebar`)."""
+    return st.session_state.get("_filters", Filters())
+
+
+# ---- cached queries -----------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, path: str, version: str, f: tuple, args: tuple) -> Any:
+    return getattr(analytics, name)(path, Filters(*f), *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_report(name: str, path: str, version: str, args: tuple) -> Any:
+    return getattr(analytics, name)(path, *args)
+
+
+def version(path: str) -> str:
+    return store.db_version(path)
+
+
+def query(fn: Callable[..., Any], *args: Any, f: Filters | None = None) -> Any:
+    """Run an `analytics` query on the current database and selection, cached by (file version, filters)."""
+    path = db_path()
+    sel = f if f is not None else filters()
+    return guarded(lambda: _cached(fn.__name__, path, version(path), dataclasses.astuple(sel), args))
+
+
+def report_query(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run a per-report `analytics` query (report_cells, report_sections…), cached by file version."""
+    path = db_path()
+    return guarded(lambda: _cached_report(fn.__name__, path, version(path), args))
+
+
+def guarded(run: Callable[[], Any]) -> Any:
+    """Turn database failures into a Chinese message with the way out; never a traceback."""
+    try:
+        return run()
+    except store.StoreError as exc:
+        st.error(f"{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+    except duckdb.Error as exc:
+        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+    st.stop()
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """Text from a report, safe inside Streamlit markdown (headings, labels): shown as written, never as markup."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def route_through_app() -> None:
+    """First call of every page. A shared link (…/report?r_unit=…) opened before this server process has run
+    app.py makes Streamlit treat pages/ as old-style auto-discovered pages and run the page alone, without the
+    navigation and sidebar. Switch the process to app.py's st.navigation for good and run again: the same page
+    and query string, now inside the app."""
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def empty(df: pd.DataFrame | None = None) -> bool:
+    """Show the empty-state notice when there is nothing to show; True if so."""
+    if df is None or df.empty:
+        st.info(EMPTY_MESSAGE, icon=":material/info:")
+        return True
+    return False
+
+
+def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
+    """A plotly chart with PNG/SVG downloads under it (`name`: file name, default the chart's title)."""
+    event = st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+    downloads(export.figure_download_items(fig, _file_name(name or fig.layout.title.text or key)), key)
+    return event
+
+
+def table(df: pd.DataFrame, name: str, key: str, labels: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """st.dataframe with CSV/XLSX downloads of the same rows (columns named by `labels` in the files)."""
+    shown = st.dataframe(df, key=key, hide_index=True, **kwargs)
+    downloads(export.table_download_items(df, _file_name(name), labels), key)
+    return shown
+
+
+def table_downloads(df: pd.DataFrame, name: str, key: str, labels: dict[str, str] | None = None) -> None:
+    """CSV/XLSX downloads of a table that is shown some other way (metrics, a chart)."""
+    downloads(export.table_download_items(df, _file_name(name), labels), key)
+
+
+def downloads(items: list[export.Download], key: str) -> None:
+    """One row of small download buttons; each file is made only when its button is clicked."""
+    with st.container(horizontal=True, gap="small"):
+        for i, d in enumerate(items):
+            st.download_button(d.label, d.data, d.file_name, d.mime, key=f"{key}_dl_{i}", on_click="ignore",
+                               icon=":material/download:", type="tertiary", width="content")
+
+
+def _file_name(title: str) -> str:
+    """A title as a file name: no markup, no path separators."""
+    text = re.sub(r"<[^>]+>", "", str(title))
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", text).strip("_")[:60] or "chart"
+
+
+KEY_FIGURE_LABELS = {**pack.TABLES["key_figures"].labels, "not_evaluated": "未能核对"}
+COVERAGE_LABELS = dict(pack.TABLES["coverage"].labels)
+FINDING_LABELS = {"severity_label": "严重程度", "status_label": "核对结果", "title": "检查项", "unit": "单位",
+                  "year": "年度", "place": "位置", "message": "说明", "expected_text": "应为", "actual_text": "实际"}
+COUNT_LABELS = {"unit": "单位", "year": "年度", "reports": "报告数", **pack.TABLES["unit_year"].labels}
+
+
+# ---- sidebar ------------------------------------------------------------------------------------
+
+
+def _load_query_params(options: analytics.FilterOptions) -> None:
+    """Once per session: take the selection from the URL (a shared link)."""
+    if st.session_state.get("_qp_loaded"):
+        return
+    st.session_state["_qp_loaded"] = True
+    qp = st.query_params
+    if qp.get("district") in options.districts:
+        st.session_state["f_district"] = qp["district"]
+    units = qp.get_all("unit")
+    if units:
+        st.session_state["f_units"] = units
+    years = qp.get("years", "")
+    lo, _, hi = years.partition("-")
+    if lo.isdigit() and hi.isdigit():
+        st.session_state["f_years"] = (int(lo), int(hi))
+    if qp.get("template") in options.templates:
+        st.session_state["f_template"] = qp["template"]
+
+
+def _save_query_params(f: Filters, years: tuple[int, ...]) -> None:
+    qp = st.query_params
+    values: dict[str, str | list[str] | None] = {
+        "district": f.district,
+        "unit": list(f.units) or None,
+        "years": f"{f.year_from}-{f.year_to}"
+        if years and (f.year_from, f.year_to) != (years[0], years[-1])
+        else None,
+        "template": f.template,
+        "db": st.session_state.get("f_db") or None,
+    }
+    for key, value in values.items():
+        if value:
+            if qp.get_all(key) != (value if isinstance(value, list) else [value]):
+                qp[key] = value
+        elif key in qp:
+            del qp[key]
+
+
+def _valid(key: str, allowed: tuple, default: Any) -> None:
+    """Drop a remembered value that the current database does not offer."""
+    value = st.session_state.get(key, default)
+    if isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in allowed]
+    elif value not in allowed:
+        st.session_state[key] = default
+
+
+def _db_widget() -> str:
+    with st.sidebar.expander("数据库", icon=":material/database:"):
+        if "f_db" not in st.session_state and st.query_params.get("db"):
+            st.session_state["f_db"] = st.query_params["db"]
+        st.text_input(
+            "数据库文件",
+            key="f_db",
+            placeholder=default_db(),
+            help="留空使用默认数据库（环境变量 GI_DB 或 data/gi.duckdb）",
+        )
+        st.caption(f"当前：`{db_path()}`")
+    return db_path()
+
+
+def sidebar() -> Filters:
+    """Draw the shared selection in the sidebar, remember it and put it in the URL."""
+    path = _db_widget()
+    options = guarded(lambda: _cached_options(path, version(path)))
+    _load_query_params(options)
+    if options.empty:
+        st.session_state["_filters"] = Filters()
+        return Filters()
+    sb = st.sidebar
+    sb.subheader("筛选", divider="gray")
+    _valid("f_district", (ALL, *options.districts), ALL)
+    district = sb.selectbox("区县", (ALL, *options.districts), key="f_district")
+    pool = (
+        options.units.get(district)
+        if district != ALL
+        else sorted({u for us in options.units.values() for u in us})
+    )
+    _valid("f_units", tuple(pool or ()), [])
+    units = sb.multiselect("单位", pool or [], key="f_units", placeholder="全部单位（可输入搜索）")
+    years = options.years
+    if "f_years" in st.session_state:
+        lo, hi = st.session_state["f_years"]
+        st.session_state["f_years"] = (
+            (max(lo, years[0]), min(hi, years[-1])) if lo <= hi else (years[0], years[-1])
+        )
+    if len(years) > 1:
+        lo, hi = sb.select_slider("年度", years, value=st.session_state.get("f_years", (years[0], years[-1])),
+                                  key="f_years")
+    else:
+        lo = hi = years[0]
+    _valid("f_template", (ALL, *options.templates), ALL)
+    template = sb.selectbox(
+        "模板版本",
+        (ALL, *options.templates),
+        key="f_template",
+        format_func=lambda t: t if t == ALL else f"{t}年版",
+    )
+    f = Filters(
+        None if district == ALL else district,
+        tuple(units),
+        int(lo),
+        int(hi),
+        None if template == ALL else template,
+    )
+    st.session_state["_filters"] = f
+    _save_query_params(f, years)
+    return f
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _cached_options(path: str, version: str) -> analytics.FilterOptions:
+    return analytics.filter_options(path)
+
+
+# ---- first start --------------------------------------------------------------------------------
+
+
+def ensure_demo_db() -> None:
+    """On first start, build the default database from the bundled sample reports, visibly."""
+    path = Path(default_db())
+    if path.exists() or st.session_state.get("f_db") or not importer.DEMO_REPORTS.is_dir():
+        return
+    files = importer.expand_paths([importer.DEMO_REPORTS])
+    if not files:
+        return
+    with st.status("正在导入示例数据…", expanded=True) as status:
+        bar = st.progress(0.0, text=f"共 {len(files)} 个文件")
+
+        def progress(done: int, total: int, *_: Any) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
+
+        # in this process (workers=1): forking a busy Streamlit server for 174 files is not worth its risks
+        importer.ingest_paths([importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress,
+                              workers=1)
+        status.update(label="示例数据已导入", state="complete", expanded=False)
+
+
+def demo_notice() -> None:
+    """Say when the data shown is the bundled sample, and how to use one's own reports."""
+    if Path(db_path()).resolve() == store.BUNDLED_DB.resolve():
+        st.sidebar.caption(
+            ":material/info: 当前显示的是**示例数据**（虚构的示范区县）。"
+            "要分析自己的报告，请在“导入”页上传，或用 `gi-analytics ingest 文件夹 --db 文件` "
+            "建立数据库后在上方“数据库”中选择。"
+        )
+
+
+def report_link_params(unit: str, year: int) -> dict[str, str]:
+    """Query parameters that open the report page on one report and keep the selection."""
+    params = {k: v for k, v in st.query_params.to_dict().items() if k in _QP.values()}
+    units = st.query_params.get_all("unit")
+    out: dict[str, Any] = {**params, "r_unit": unit, "r_year": str(int(year))}
+    if units:
+        out["unit"] = units
+    return out
+
+
+# ---- uploads ------------------------------------------------------------------------------------
+
+UPLOAD_SUFFIXES = ("txt", "html", "htm", "docx", "pdf", "zip")
+MAX_FILES = 500
+MAX_FILE_MB = 50
+MAX_ZIP_TOTAL_MB = 300
+
+
+def unpack_uploads(uploads: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    """Expand zip archives (bounded in count and size) into (name, bytes); list what was refused and why."""
+    import io
+    import zipfile
+    import zlib
+
+    items: list[tuple[str, bytes]] = []
+    refused: list[tuple[str, str]] = []
+    for name, data in uploads:
+        if not name.lower().endswith(".zip"):
+            items.append((name, data))
+            continue
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                items_in, refused_in = _unzip(name, archive)
+        # encrypted entries raise RuntimeError, unknown methods NotImplementedError, broken streams zlib.error
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+            refused.append((name, "压缩包已损坏或已加密，无法打开"))
+            continue
+        items += items_in
+        refused += refused_in
+    if len(items) > MAX_FILES:
+        refused += [(n, f"超过单次导入上限（{MAX_FILES}个文件）") for n, _ in items[MAX_FILES:]]
+        items = items[:MAX_FILES]
+    return items, refused
+
+
+def _unzip(name: str, archive: Any) -> tuple[list[tuple[str, bytes]], list[tuple[str, str]]]:
+    items, refused, total = [], [], 0
+    for info in archive.infolist():
+        if info.is_dir():
+            continue
+        inner = f"{name}/{info.filename}"
+        suffix = info.filename.rsplit(".", 1)[-1].lower()
+        if suffix not in UPLOAD_SUFFIXES or suffix == "zip":
+            refused.append((inner, "不支持的文件类型（仅限 txt、html、docx、pdf）"))
+        elif info.file_size > MAX_FILE_MB * 2**20:
+            refused.append((inner, f"文件超过 {MAX_FILE_MB} MB"))
+        elif total + info.file_size > MAX_ZIP_TOTAL_MB * 2**20:
+            refused.append((inner, f"压缩包解压后超过 {MAX_ZIP_TOTAL_MB} MB，其余文件未导入"))
+        else:
+            data = archive.read(info)[: MAX_FILE_MB * 2**20 + 1]
+            total += len(data)
+            items.append((inner, data))
+    return items, refused

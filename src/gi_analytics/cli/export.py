@@ -1,0 +1,130 @@
+"""`gi-analytics export pack|chart|table`: arguments -> `pack`/`export` call -> file and exit code.
+
+cli.py adds it with `add_export_command(subparsers)` (its EXTERNAL_COMMANDS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..store.write import default_db
+from .main import EXIT_OK, fail
+
+if TYPE_CHECKING:
+    from ..export import pack
+
+KINDS = {"pack": ("pptx", "pdf"), "chart": ("png", "svg"), "table": ("csv", "xlsx")}
+HELP = "导出会议材料（pptx/pdf）、图表（png/svg）或表格（csv/xlsx）"
+
+
+def configure_export(p: argparse.ArgumentParser) -> None:
+    from ..export.pack import PARTS
+
+    p.add_argument("kind", choices=list(KINDS), help="pack：会议材料；chart：单张图表；table：表格")
+    p.add_argument("name", nargs="?", help="图表或表格的名称（不写则列出全部名称）")
+    p.add_argument("--out", type=Path, help="输出文件，类型由扩展名决定")
+    p.add_argument("--db", type=Path, help="数据库文件（默认：环境变量 GI_DB 或 data/gi.duckdb）")
+    p.add_argument("--district", help="区县名称（会议材料必填；图表和表格不写则为全部区县）")
+    p.add_argument("--years", help="年度或年度范围，如 2023 或 2021-2023（默认：全部年度）")
+    p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PARTS)}）")
+    p.add_argument("--width", type=int, help="图表宽度（像素，PNG 为其 2 倍）")
+    p.add_argument("--height", type=int, help="图表高度（像素）")
+
+
+def add_export_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    sub = subparsers.add_parser("export", help=HELP, description=HELP)
+    configure_export(sub)
+    sub.set_defaults(run=run_export)
+    return sub
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..export.images import ExportError
+    from ..store.write import StoreError
+
+    try:
+        return _run(args)
+    except (ExportError, StoreError) as exc:
+        if args.kind == "pack":
+            print(file=sys.stderr)  # end the progress line
+        return fail(str(exc))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..export import pack
+
+    registry = {"chart": pack.CHARTS, "table": pack.TABLES}.get(args.kind, {})
+    if args.kind != "pack" and args.name not in registry:
+        what = "图表" if args.kind == "chart" else "表格"
+        print("可导出的名称：\n" + "\n".join(f"  {n}  {s.title}" for n, s in registry.items()), file=sys.stderr)
+        return fail(f"没有名为“{args.name}”的{what}" if args.name else f"请给出{what}名称")
+    fmt = _format(args)
+    db = args.db or default_db()
+    if not Path(db).exists():
+        return fail(f"数据库不存在：{db}，请先导入报告（gi-analytics ingest）或用 --db 指定")
+    data = _pack(args, str(db), fmt) if args.kind == "pack" else _single(args, registry, str(db), fmt)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"已导出：{args.out}（{len(data) / 1024:,.0f} KB）")
+    return EXIT_OK
+
+
+def _format(args: argparse.Namespace) -> str:
+    from ..export.images import ExportError
+
+    if args.out is None:
+        raise ExportError("请用 --out 给出输出文件")
+    fmt = args.out.suffix.lower().lstrip(".")
+    allowed = KINDS[args.kind]
+    if fmt not in allowed:
+        raise ExportError(f"输出文件的扩展名应为 {' 或 '.join('.' + a for a in allowed)}，而不是“{args.out.name}”")
+    return fmt
+
+
+def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
+    """The selection of --district and --years, checked against the database when a district is named."""
+    from ..analytics import dashboard as analytics
+    from ..export import pack
+
+    lo, hi = pack.parse_years(args.years) if args.years else (None, None)
+    if args.district is None:
+        return pack.Filters(year_from=lo, year_to=hi)
+    if lo is None or hi is None:
+        years = analytics.filter_options(db).years
+        lo, hi = (years[0], years[-1]) if years else (0, 0)
+    return pack.selection(db, args.district, (lo, hi))
+
+
+def _pack(args: argparse.Namespace, db: str, fmt: str) -> bytes:
+    from ..export import images as export
+    from ..export import pack
+
+    if args.district is None:
+        raise export.ExportError("请用 --district 指定区县（未填区县的单位：--district \"\"）")
+    f = _filters(args, db)
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()] if args.parts else list(pack.PARTS)
+    built = pack.build_pack(db, args.district, (f.year_from, f.year_to), parts, progress=_progress)
+    print(file=sys.stderr)
+    return export.pack_file(built, fmt)
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    print(f"\r[{done}/{total}] {what}\033[K", end="", file=sys.stderr, flush=True)
+
+
+def _single(args: argparse.Namespace, registry: dict, db: str, fmt: str) -> bytes:
+    from ..export import images as export
+    from ..export import pack
+
+    source = pack.Source(db, _filters(args, db))
+    spec = registry[args.name]
+    if args.kind == "table":
+        table = pack.build_table(spec, source)
+        return export.table_csv(table) if fmt == "csv" else export.table_xlsx(table, sheet=spec.title)
+    chart = pack.build_chart(spec, source)
+    if chart is None:
+        raise export.ExportError(f"所选范围内没有“{spec.title}”的数据")
+    return export.figure_image(chart[0], fmt, args.width, args.height)

@@ -1,0 +1,97 @@
+"""Pick the reader for a file: by its extension, checked against its first bytes."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path, PurePath
+
+from gi_analytics.readers import Document, ReadError, docx, html, pdf, txt
+
+MAX_BYTES = 50 * 2**20
+SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
+
+_FORMAT_BY_SUFFIX = {
+    ".txt": "txt", ".text": "txt",
+    ".html": "html", ".htm": "html", ".shtml": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}  # fmt: skip
+_READERS: dict[str, Callable[[bytes, str], Document]] = {
+    "txt": txt.read,
+    "html": html.read,
+    "docx": docx.read,
+    "pdf": pdf.read,
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc/.xls/.wps
+_HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|table|div|p|span|br)\b", re.I)
+_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）", "html": "网页（HTML）", "txt": "文本"}
+
+
+def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read a file from disk; ReadError with a Chinese reason when it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise ReadError(f"不是文件：{path.name}")
+        if size > max_bytes:
+            raise ReadError(_too_big(size, max_bytes))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ReadError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from None
+    return read_bytes(data, path.name, max_bytes)
+
+
+def read_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Document:
+    """Read uploaded bytes; `name` gives the extension."""
+    if not data.strip():
+        raise ReadError("文件为空")
+    if len(data) > max_bytes:
+        raise ReadError(_too_big(len(data), max_bytes))
+    return _READERS[detect_format(data, name)](data, name)
+
+
+def detect_format(data: bytes, name: str) -> str:
+    """txt | html | docx | pdf. Content that is clearly PDF, Word or HTML wins over the extension."""
+    claimed = _FORMAT_BY_SUFFIX.get(PurePath(name).suffix.lower())
+    sniffed = sniff(data)
+    if sniffed == "ole":
+        raise ReadError("不支持旧版 Word（.doc/.wps）文件，请在 Word 或 WPS 中另存为 .docx 后再上传")
+    if sniffed is not None:
+        return sniffed
+    if claimed in ("pdf", "docx"):
+        found = "压缩包" if data.startswith(b"PK") else "其他内容"
+        raise ReadError(f"文件扩展名是 {_FORMAT_NAMES[claimed]}，但内容是{found}：文件可能已损坏")
+    if claimed is None:
+        allowed = "、".join(SUPPORTED_SUFFIXES)
+        raise ReadError(f"不支持的文件类型：{name}（支持 {allowed}）")
+    return claimed
+
+
+def sniff(data: bytes) -> str | None:
+    """The format the first bytes prove: pdf, docx, html, ole (old Office), or None."""
+    head = data[:1024]
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(data) else None
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<") and _HTML_TAG.search(head):
+        return "html"
+    return None
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except docx.ZIP_ERRORS:
+        return False
+
+
+def _too_big(size: int, limit: int) -> str:
+    return f"文件过大（{size / 2**20:.1f} MB），上限为 {limit / 2**20:.0f} MB"
