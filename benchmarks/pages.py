@@ -32,7 +32,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 
 def bench_queries(db: str) -> None:
-    from gi_analytics.analytics import dashboard as a
+    from gi_analytics import analytics as a
 
     f = a.Filters()
     df = a.unit_year(db, f)

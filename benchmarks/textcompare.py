@@ -19,9 +19,9 @@ from typing import Any
 
 import pandas as pd
 
+from gi_analytics import store
 from gi_analytics.analytics import text as tc
 from gi_analytics.demo import text as demo_text
-from gi_analytics.store import write as store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_REPORTS = ROOT / "data" / "reports"

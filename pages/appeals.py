@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gi_analytics.analytics import dashboard as analytics
+from gi_analytics import analytics
 from gi_analytics.app import ui
 from gi_analytics.charts import plots as charts
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from gi_analytics.app import ui
 from gi_analytics.ingest import pipeline as importer
-from gi_analytics.store import write as store
+from gi_analytics.labels import OUTCOME_LABELS
 
 ui.route_through_app()
 
@@ -35,7 +35,7 @@ if submitted and uploads:
         st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
         st.stop()
     bar.progress(1.0, text="导入完成")
-    rows = [{"文件": f.source, "结果": store.OUTCOME_LABELS.get(f.outcome, str(f.outcome)), "单位": f.unit,
+    rows = [{"文件": f.source, "结果": OUTCOME_LABELS.get(f.outcome, str(f.outcome)), "单位": f.unit,
              "年度": f.year, "模板": f.template, "问题": "、".join(f"{k} {v}" for k, v in f.problems.items()),
              "原因": f.reason or ""} for f in (result.files if result else [])]
     rows += [{"文件": name, "结果": "未导入", "原因": reason} for name, reason in refused]

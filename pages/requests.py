@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from gi_analytics import analytics
 from gi_analytics import form_spec as form
-from gi_analytics.analytics import dashboard as analytics
 from gi_analytics.app import ui
 from gi_analytics.charts import plots as charts
 

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from gi_analytics.analytics import dashboard as analytics
+from gi_analytics import analytics
 from gi_analytics.app import ui
 from gi_analytics.charts import plots as charts
 

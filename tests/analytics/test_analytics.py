@@ -7,11 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gi_analytics.analytics import dashboard as a
-from gi_analytics.analytics.dashboard import Filters
+from gi_analytics import analytics as a
+from gi_analytics import form_spec as form
+from gi_analytics import store
+from gi_analytics.analytics import Filters
 from gi_analytics.charts import plots as charts
 from gi_analytics.ingest import pipeline as importer
-from gi_analytics.store import write as store
 
 CORPUS_SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 SELECTION_QUERIES = [a.unit_year, a.coverage, a.key_figures, a.applicant_types, a.outcome_reasons, a.findings,
@@ -73,7 +74,7 @@ def test_aggregates_and_shares(small_db):
     assert by_unit.loc["甲镇", "flag"] == "error" and by_unit.loc["乙镇", "flag"] is None
     shares = a.outcome_shares(df, "unit")
     assert shares.groupby("unit")["share"].sum().round(9).eq(1).all()
-    assert set(shares["label"]) <= set(a.form.OUTCOME_GROUPS.values())
+    assert set(shares["label"]) <= set(form.OUTCOME_GROUPS.values())
 
 
 def test_findings_carry_titles_and_places(small_db):

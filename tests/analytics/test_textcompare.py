@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gi_analytics import store
 from gi_analytics.analytics import text as tc
 from gi_analytics.demo.generator import generate_district
 from gi_analytics.ingest.pipeline import ingest_paths, normalize_unit
-from gi_analytics.store import write as store
 
 # ---------------------------------------------------------------- diff
 
@@ -209,7 +209,7 @@ def test_reuse_of_a_section_copied_from_last_year_is_complete(demo):
 def test_section_lengths_and_keyword_counts_match_the_text(demo):
     db, _ = demo
     with store.read_connection(db) as con:
-        docs = tc.load_docs(con)
+        docs = store.load_docs(con)
     lengths = tc.section_lengths(db)
     first = docs.iloc[0]
     got = lengths[(lengths["unit"] == first["unit"]) & (lengths["year"] == first["year"])

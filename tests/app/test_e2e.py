@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gi_analytics.analytics.dashboard import check_title
+from gi_analytics.analytics import check_title
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]

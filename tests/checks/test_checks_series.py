@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from checks_helpers import make_report, set_cell, set_text
 
-from gi_analytics.checks import check_series, run_all
+from gi_analytics.checks import check_series
 from gi_analytics.checks.frames import from_reports
 from gi_analytics.checks.runner import run_checks, to_findings
+from gi_analytics.ingest.derive import run_all
 from gi_analytics.model import Report
 
 SCHEMA = Path(__file__).resolve().parents[2] / "src" / "gi_analytics" / "store" / "schema.sql"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from gi_analytics import store
 from gi_analytics.cli import main as cli
 from gi_analytics.ingest import pipeline as importer
-from gi_analytics.store import write as store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 

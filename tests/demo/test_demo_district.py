@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from gi_analytics import store
 from gi_analytics.cli.main import main as cli
 from gi_analytics.demo.generator import generate_district
 from gi_analytics.ingest.pipeline import ingest_paths
-from gi_analytics.store import write as store
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gi_analytics import analytics as a
 from gi_analytics import form_spec as form
-from gi_analytics.analytics import dashboard as a
-from gi_analytics.analytics.dashboard import Filters
+from gi_analytics.analytics import Filters
 from gi_analytics.derived import figures
 from gi_analytics.ingest import pipeline as importer
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import table_rows
 
+from gi_analytics import store
 from gi_analytics.ingest.pipeline import (
     IngestError,
     ingest_bytes,
@@ -16,8 +17,7 @@ from gi_analytics.ingest.pipeline import (
     unit_kind,
     unit_year_from_name,
 )
-from gi_analytics.store import write as store
-from gi_analytics.store.write import Outcome
+from gi_analytics.store import Outcome
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 

@@ -34,8 +34,8 @@ def reader_loop(
 
     `per_report` is (cells, sections, problems, originals) of one report: every state a reader sees must be a
     whole number of reports, never a batch half written."""
-    from gi_analytics.analytics import dashboard as analytics
-    from gi_analytics.store import write as store
+    from gi_analytics import analytics as analytics
+    from gi_analytics import store
 
     errors: list[str] = []
     seen: list[int] = []

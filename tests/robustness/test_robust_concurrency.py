@@ -12,8 +12,8 @@ from pathlib import Path
 
 from robust_workers import COUNTS_SQL, reader_loop, write_reports
 
+from gi_analytics import store
 from gi_analytics.ingest.pipeline import ingest_paths
-from gi_analytics.store import write as store
 
 BATCHES, PER_BATCH, READERS, READS = 8, 3, 2, 60
 

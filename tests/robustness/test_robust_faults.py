@@ -16,10 +16,10 @@ import pytest
 from conftest import table_rows
 from robust_workers import COUNTS_SQL, write_reports
 
+from gi_analytics import store
 from gi_analytics.cli import main as cli
 from gi_analytics.ingest.pipeline import ingest_paths
-from gi_analytics.store import write as store
-from gi_analytics.store.write import StoreError
+from gi_analytics.store import StoreError
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 NEW = 10  # reports in the batch that gets killed

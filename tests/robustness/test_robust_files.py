@@ -21,7 +21,7 @@ from gi_analytics.cli import main as cli
 from gi_analytics.ingest.pipeline import ingest_bytes, ingest_paths
 from gi_analytics.readers import docx as docx_reader
 from gi_analytics.readers.files import MAX_BYTES
-from gi_analytics.store.write import Outcome
+from gi_analytics.store import Outcome
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "000_32c9a0a42e9b7f0e.txt"  # 平昌关镇 2021

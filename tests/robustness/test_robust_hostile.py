@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gi_analytics.analytics import dashboard as analytics
-from gi_analytics.analytics.dashboard import Filters
+from gi_analytics import analytics, store
+from gi_analytics.analytics import Filters
 from gi_analytics.app import ui
 from gi_analytics.ingest.pipeline import ingest_paths
-from gi_analytics.store import write as store
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")

@@ -11,9 +11,9 @@ import duckdb
 import pytest
 from conftest import table_rows
 
+from gi_analytics import store
 from gi_analytics.model import Cell, CellState, Finding, Period, Problem, Report, Section, Severity, Status
-from gi_analytics.store import write as store
-from gi_analytics.store.write import Outcome, ParsedFile, StoreError
+from gi_analytics.store import Outcome, ParsedFile, StoreError
 
 HOSTILE_UNITS = ["O'Brien镇", 'say "hi"乡', "x'); DROP TABLE reports; --街道", "<script>alert(1)</script>镇"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gi_analytics import store
 from gi_analytics.ingest.pipeline import ingest_paths
-from gi_analytics.store import write as store
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
 

@@ -1,1 +1,47 @@
-"""analytics"""
+"""Named questions over the database -> pandas DataFrames, for the pages and the exports: the selection's
+figures (dashboard), its findings, one report, the texts. `from gi_analytics import analytics` gives them all."""
+
+from ..derived.figures import COUNT_COLUMNS
+from ..labels import COVERAGE_STATES, NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, number_text
+from ..store.dashboard import filter_options
+from ..store.selection import FilterOptions, Filters
+from .dashboard import (
+    FLAG_SEVERITIES,
+    REASON_FRAME,
+    aggregate,
+    applicant_types,
+    attach_flags,
+    coverage,
+    expected_units,
+    finding_counts,
+    key_figures,
+    outcome_reasons,
+    outcome_shares,
+    per_unit,
+    per_year,
+    report_flags,
+    totals,
+    unit_year,
+    volume_jumps,
+    with_rates,
+)
+from .findings import check_title, findings, report_findings
+from .reports import (
+    find_report,
+    form_table,
+    original_file,
+    report_cells,
+    report_header,
+    report_index,
+    report_sections,
+    report_versions,
+)
+
+__all__ = [
+    "COUNT_COLUMNS", "COVERAGE_STATES", "FLAG_SEVERITIES", "NOT_EVALUATED", "REASON_FRAME", "SEVERITY_LABELS",
+    "STATUS_LABELS", "FilterOptions", "Filters", "aggregate", "applicant_types", "attach_flags", "check_title",
+    "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
+    "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
+    "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",
+    "report_versions", "totals", "unit_year", "volume_jumps", "with_rates",
+]

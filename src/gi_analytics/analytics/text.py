@@ -1,9 +1,9 @@
-"""Text sections compared: paragraph-aligned character diff, TF-IDF similarity cached in DuckDB, section length,
-reuse from the previous year, keyword search and the distinctive terms of a year. No streamlit, no plotly.
+"""Text sections compared: paragraph-aligned character diff, similarity heatmaps from the cached pair scores,
+keyword snippets and the distinctive terms of a year. No streamlit, no plotly.
 
 Report text is html-escaped before it is wrapped in any markup: a report may contain `<script>`.
 Similarity reuses the checks' character n-gram TF-IDF (`checks.similarity`) and their thresholds, so the page
-and the text.reused check agree. `compute_similarity(con)` fills the cache tables inside the ingest's write.
+and the text.reused check agree. store/text.py runs the queries and fills the cache tables inside the ingest's write.
 """
 
 from __future__ import annotations
@@ -18,32 +18,31 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from .. import form_spec as form
-from ..checks.series import MIN_TEXT, REUSE_THRESHOLD
-from ..checks.similarity import group_pairs, normalize, vectorize
-from ..store.write import read_connection
+from ..checks.frames import TEXT_SECTIONS
+from ..derived.similarity import THRESHOLD, paragraphs
+from ..store import text as sql
+from ..store.text import (
+    compute_similarity,
+    keyword_hits,
+    reuse_shares,
+    section_lengths,
+    section_text,
+    similarity_pairs,
+    text_reports,
+)
 
-TEXT_SECTIONS = (1, 5, 6)
+__all__ = ["THRESHOLD", "compute_similarity", "keyword_hits", "paragraphs", "reuse_shares", "section_lengths",
+           "section_text", "similarity_pairs", "text_reports"]
+
 SECTION_TITLES = {no: form.SECTIONS[no - 1].title for no in TEXT_SECTIONS}
-THRESHOLD = REUSE_THRESHOLD
 PAIR_MIN = 0.3  # two changed paragraphs are diffed side by side when their bigram Dice is at least this
 SNIPPET_CONTEXT = 30
 MIN_EQUAL = 8  # a match shorter than this between two larger changes counts as changed
-SMALL_GROUP = 60  # a district-year of up to this many texts keeps every pair's score (for the heatmaps)
-LARGE_GROUP_FLOOR = 0.5  # larger groups keep only pairs at least this similar
-_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
-CACHE_DDL = """
-CREATE TABLE IF NOT EXISTS text_similarity (
-    report_a INTEGER NOT NULL, report_b INTEGER NOT NULL, section_no INTEGER NOT NULL, score DOUBLE NOT NULL);
-CREATE TABLE IF NOT EXISTS text_reuse (
-    report_id INTEGER NOT NULL, prev_report_id INTEGER NOT NULL, section_no INTEGER NOT NULL,
-    chars INTEGER NOT NULL, reused INTEGER NOT NULL);
-"""
 
 # ---------------------------------------------------------------- diff
 
@@ -75,8 +74,6 @@ class Comparison:
         return self.unchanged / self.right_chars if self.right_chars else 0.0
 
 
-def paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in (text or "").splitlines() if p.strip()]
 
 
 def char_diff(a: str, b: str) -> Row:
@@ -196,141 +193,34 @@ def comparison_html(c: Comparison, left_label: str, right_label: str) -> str:
 
 # ---------------------------------------------------------------- similarity and reuse (the cache)
 
-DOCS_SQL = f"""SELECT s.report_id, s.no AS section_no, s.text, r.unit_id, u.name AS unit, u.district, r.year
-    FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-    WHERE r.is_current AND s.no IN {TEXT_SECTIONS}
-    ORDER BY s.report_id, s.no"""
 
 
-def load_docs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Text sections of the current reports: report_id, section_no, text, unit_id, unit, district, year."""
-    return con.execute(DOCS_SQL).df().drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
 
 
-PAIR_COLUMNS = ["report_a", "report_b", "section_no", "score"]
 
 
-def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
-    """Cosine of pairs of the same section within (district, year) and within (unit) across years.
-
-    Texts shorter than MIN_TEXT after normalization are left out. In groups of up to SMALL_GROUP texts every
-    pair is kept (for the heatmaps); in larger groups only pairs scoring at least LARGE_GROUP_FLOOR. Sparse
-    products in bounded chunks (`checks.similarity.group_pairs`), never an all-pairs matrix. report_a < report_b.
-    """
-    norm = [normalize(t, (u,)) for t, u in zip(docs["text"], docs["unit"], strict=True)]
-    keep = np.flatnonzero(np.array([len(t) for t in norm], dtype=int) >= MIN_TEXT)
-    if len(keep) < 2:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
-    d = docs.iloc[keep].reset_index(drop=True)
-    x = vectorize([norm[k] for k in keep])
-    found = [_pairs_in_groups(x, d.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
-             for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])]
-    i, j, s = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    rid = d["report_id"].to_numpy()
-    frame = pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
-                          "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
-    return frame.drop_duplicates(["report_a", "report_b", "section_no"]).reset_index(drop=True)
 
 
-def _pairs_in_groups(x: Any, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(i, j, score) with i < j for rows sharing a label: all pairs in small groups, close ones in large."""
-    sizes = np.bincount(labels)[labels]
-    small = group_pairs(x, np.where(sizes <= SMALL_GROUP, labels, -1))
-    large = group_pairs(x, np.where(sizes > SMALL_GROUP, labels, -1), min_score=LARGE_GROUP_FLOOR)
-    i, j, s = (np.concatenate(parts) for parts in zip(small, large, strict=True))
-    upper = i < j
-    return i[upper], j[upper], s[upper]
 
 
-def reused_chars(old: str, new: str) -> tuple[int, int]:
-    """(characters of `new`, characters of its paragraphs found in `old` unchanged but for their numbers)."""
-    before = {_NUMBERS.sub("0", p) for p in paragraphs(old)}
-    parts = paragraphs(new)
-    return sum(map(len, parts)), sum(len(p) for p in parts if _NUMBERS.sub("0", p) in before)
 
 
-def reuse_frame(docs: pd.DataFrame) -> pd.DataFrame:
-    """Per section with a previous-year report of the same unit: its length and how much of it is carried over."""
-    prev = docs.assign(year=docs["year"] + 1)[["unit_id", "year", "section_no", "report_id", "text"]]
-    pairs = docs.merge(prev, on=["unit_id", "year", "section_no"], suffixes=("", "_prev"))
-    rows = [(int(rid), int(prid), int(no), *reused_chars(old, new))
-            for rid, prid, no, old, new in pairs[["report_id", "report_id_prev", "section_no", "text_prev",
-                                                  "text"]].itertuples(index=False)]
-    return pd.DataFrame(rows, columns=["report_id", "prev_report_id", "section_no", "chars", "reused"])
 
 
-def compute_similarity(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the similarity and reuse cache from the current reports; returns the number of pairs stored.
-
-    Meant for the ingest's write step (a read-write connection, inside its transaction).
-    """
-    con.execute(CACHE_DDL)
-    docs = load_docs(con)
-    for table, frame in (("text_similarity", similarity_frame(docs)), ("text_reuse", reuse_frame(docs))):
-        con.execute(f"DELETE FROM {table}")
-        if len(frame):
-            con.register("_tc_frame", frame)
-            con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)} FROM _tc_frame")
-            con.unregister("_tc_frame")
-    return con.execute("SELECT count(*) FROM text_similarity").fetchone()[0]
 
 
-def _cached(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
-    return con.execute(sql, [table]).fetchone()[0] > 0
 
 
-def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """The cache table, or (database not yet ingested with this module) the same data computed in memory."""
-    if _cached(con, table):
-        return table
-    frame = (similarity_frame if table == "text_similarity" else reuse_frame)(load_docs(con))
-    con.register(f"_tc_{table}", frame)
-    return f"_tc_{table}"
 
 
 # ---------------------------------------------------------------- queries for the page
 
-REPORTS_SQL = """SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
-    FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY u.district, u.name, r.year"""
 
 
-def text_reports(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Current reports: report_id, unit_id, unit, district, year."""
-    with read_connection(path) as con:
-        return con.execute(REPORTS_SQL).df()
 
 
-def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) -> str:
-    sql = "SELECT text FROM sections WHERE report_id = ? AND no = ? ORDER BY text LIMIT 1"
-    with read_connection(path) as con:
-        row = con.execute(sql, [report_id, section_no]).fetchone()
-    return row[0] if row else ""
 
 
-def similarity_pairs(
-    path: str | os.PathLike[str],
-    min_score: float = 0.0,
-    section_no: int | None = None,
-    year: int | None = None,
-    unit: str | None = None,
-) -> pd.DataFrame:
-    """Cached pair scores with both reports' unit and year, the most similar first: report_a/b, section_no,
-    score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, or one unit's."""
-    where, params = ["p.score >= ?"], [min_score]
-    for cond, value in (("p.section_no = ?", section_no), ("ra.year = ? AND rb.year = ra.year", year),
-                        ("ua.name = ? AND ub.name = ua.name", unit)):
-        if value is not None:
-            where.append(cond)
-            params.append(value)
-    with read_connection(path) as con:
-        src = _source(con, "text_similarity")
-        sql = f"""SELECT p.report_a, p.report_b, p.section_no, p.score, ua.name AS unit_a, ra.year AS year_a,
-                         ub.name AS unit_b, rb.year AS year_b, ua.district
-                  FROM {src} p JOIN reports ra ON ra.report_id = p.report_a JOIN units ua ON ua.unit_id = ra.unit_id
-                  JOIN reports rb ON rb.report_id = p.report_b JOIN units ub ON ub.unit_id = rb.unit_id
-                  WHERE {" AND ".join(where)} ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
-        return con.execute(sql, params).df()
 
 
 def unit_matrix(pairs: pd.DataFrame, section_no: int, year: int, units: Sequence[str]) -> pd.DataFrame:
@@ -355,45 +245,13 @@ def _square(a: pd.Series, b: pd.Series, score: pd.Series, labels: list[Any]) -> 
     return m
 
 
-def section_lengths(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Characters (whitespace excluded) per current report and text section: unit, district, year, section_no,
-    length."""
-    sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
-                     max(length(regexp_replace(s.text, '\\s', '', 'g')))::BIGINT AS length
-              FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} GROUP BY ALL ORDER BY unit, year, section_no"""
-    with read_connection(path) as con:
-        return con.execute(sql).df()
 
 
-def reuse_shares(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Per current report with a previous-year report: unit, district, year, chars, reused, share (0–1)."""
-    with read_connection(path) as con:
-        src = _source(con, "text_reuse")
-        sql = f"""SELECT u.name AS unit, u.district, r.year, sum(t.chars)::BIGINT AS chars,
-                         sum(t.reused)::BIGINT AS reused
-                  FROM {src} t JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-                  GROUP BY ALL ORDER BY unit, year"""
-        df = con.execute(sql).df()
-    df["share"] = (df["reused"] / df["chars"].where(df["chars"] > 0)).fillna(0.0)
-    return df
 
 
 # ---------------------------------------------------------------- keywords
 
 
-def keyword_hits(path: str | os.PathLike[str], phrase: str) -> pd.DataFrame:
-    """Sections of current reports containing `phrase`: unit, district, year, section_no, count, text."""
-    phrase = phrase.strip()
-    if not phrase:
-        return pd.DataFrame(columns=["unit", "district", "year", "section_no", "count", "text"])
-    sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
-                     ((length(s.text) - length(replace(s.text, ?, ''))) // length(?))::BIGINT AS count, s.text
-              FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} AND contains(s.text, ?)
-              ORDER BY unit, year, section_no"""
-    with read_connection(path) as con:
-        return con.execute(sql, [phrase, phrase, phrase]).df()
 
 
 def snippets_html(text: str, phrase: str, limit: int = 3, context: int = SNIPPET_CONTEXT) -> list[str]:
@@ -424,9 +282,8 @@ def _tokens(text: str, names: Sequence[str]) -> list[str]:
 
 def term_counts(path: str | os.PathLike[str]) -> pd.DataFrame:
     """jieba words (2+ Chinese characters, unit names left out) per year: year, term, count, reports."""
-    with read_connection(path) as con:
-        docs = load_docs(con)
-        names = sorted(set(con.execute("SELECT name FROM units").df()["name"]), key=len, reverse=True)
+    docs = sql.text_docs(path)
+    names = sorted(set(sql.unit_names(path)), key=len, reverse=True)
     rows: Counter[tuple[int, str]] = Counter()
     reports: dict[tuple[int, str], set[int]] = {}
     for rid, year, text in zip(docs["report_id"], docs["year"], docs["text"], strict=True):

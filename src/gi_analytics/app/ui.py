@@ -10,19 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from ..analytics import dashboard as analytics
-from ..analytics.dashboard import Filters
+from .. import analytics, store
+from ..analytics import Filters
 from ..charts import plots as charts
 from ..export import images as export
 from ..export import pack
 from ..ingest import pipeline as importer
-from ..store import write as store
 
 ALL = "全部"
 REBUILD_HINT = (
@@ -90,7 +88,7 @@ def guarded(run: Callable[[], Any]) -> Any:
         return run()
     except store.StoreError as exc:
         st.error(f"{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
-    except duckdb.Error as exc:
+    except store.DatabaseError as exc:
         st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
     st.stop()
 

@@ -15,7 +15,6 @@ import pandas as pd
 
 from .. import form_spec as form
 from ..model import CellState, Report
-from ..store.write import FINDING_COLUMNS
 from .similarity import plain_many
 
 REPORT_COLUMNS = [
@@ -41,6 +40,22 @@ TABLE_KEYS = {
     "active": (ACTIVE_ROWS, ACTIVE_COLUMNS),
 }
 STATES = tuple(str(s) for s in CellState)
+# the columns of the findings table (store/schema.sql), in order: what every check's frame is reindexed to
+FINDING_COLUMNS = (
+    "report_id",
+    "unit_id",
+    "year",
+    "check_id",
+    "severity",
+    "status",
+    "tbl",
+    "row_key",
+    "col_key",
+    "section_no",
+    "expected",
+    "actual",
+    "message",
+)
 TEXT_SECTIONS = (1, 5, 6)  # the narrative parts: 总体情况, 存在的主要问题及改进情况, 其他需要报告的事项
 
 

@@ -1,4 +1,4 @@
-"""Run the registered checks over a CheckInput, and over the database (replacing the `findings` table)."""
+"""Run the registered checks over a CheckInput (frames of reports): findings as a frame or as Finding objects."""
 
 from __future__ import annotations
 
@@ -6,28 +6,30 @@ import logging
 import time
 from collections.abc import Sequence
 
-import duckdb
 import pandas as pd
 
-from .. import form_spec as form
 from ..model import Finding, Report, Severity, Status
-from ..store import write as store
-from ..store.write import FINDING_COLUMNS
-from .base import hits
-from .frames import CheckInput, from_reports
+from .base import hits, not_evaluated
+from .frames import FINDING_COLUMNS, CheckInput, from_reports
 from .registry import REGISTRY, CheckSpec
 
 log = logging.getLogger(__name__)
 
 
 def run_spec(spec: CheckSpec, inp: CheckInput) -> pd.DataFrame:
-    """One check's findings, stamped with its id and severity; a crash is logged, never raised."""
+    """One check's findings, stamped with its id and severity. A check that raises is logged and reported as
+    not evaluated on every report it was given, with the error: never silently as a pass."""
     try:
         df = spec.func(inp)
-    except Exception:  # a check must never stop the others
+    except Exception as exc:  # a check must never stop the others
         log.exception("检查 %s 运行失败", spec.id)
-        df = hits([])
+        df = crashed(inp, exc)
     return df.assign(check_id=spec.id, severity=str(spec.severity))
+
+
+def crashed(inp: CheckInput, exc: Exception) -> pd.DataFrame:
+    message = f"检查程序出错，未能核对：{type(exc).__name__}: {exc}"
+    return hits(not_evaluated(int(rid), message) for rid in inp.reports["report_id"])
 
 
 def run_checks(inp: CheckInput, scopes: Sequence[str] = ("report", "series"),
@@ -85,29 +87,3 @@ def _with_periods(reports: pd.DataFrame) -> pd.DataFrame:
         if col not in out:
             out[col] = None if col != "district" else ""
     return out
-
-
-_KEYS = sorted({*form.REQUEST_ROW_KEYS, *form.APPEAL_PROCEEDINGS, *(r.key for s in form.ACTIVE.values() for r in s),
-                *form.REQUEST_COLUMNS, *form.APPEAL_RESULTS, *form.ACTIVE_METRIC_LABELS})
-
-
-def read_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
-    """The current reports and everything attached to them, as check frames."""
-    cur = "JOIN reports r USING (report_id) WHERE r.is_current"
-    reports = con.execute(
-        "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
-        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end "
-        "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id").df()
-    # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
-    cells = con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}"
-                    ).to_arrow_table().to_pandas(strings_to_categorical=True)
-    sections = con.execute(f"SELECT s.report_id, s.no, s.title, s.text FROM sections s {cur}").df()
-    problems = con.execute(f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}").df()
-    units = con.execute("SELECT unit_id, name, district FROM units").df()
-    return CheckInput(reports.astype({"year": "Int64"}), cells, sections, problems, units)
-
-
-def run_all(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute every check over the current reports and replace the `findings` table; returns the count."""
-    df = run_checks(read_input(con))
-    return store.replace_findings(con, df.dropna(subset=["unit_id", "year"]))

@@ -1,6 +1,6 @@
 """`gi-analytics export pack|chart|table`: arguments -> `pack`/`export` call -> file and exit code.
 
-cli.py adds it with `add_export_command(subparsers)` (its EXTERNAL_COMMANDS).
+Registered by cli/main.py like every command (`register(subparsers)`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..store.write import default_db
-from .main import EXIT_OK, fail
+from .common import EXIT_OK, add_db_argument, fail
 
 if TYPE_CHECKING:
     from ..export import pack
@@ -26,7 +25,7 @@ def configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=list(KINDS), help="pack：会议材料；chart：单张图表；table：表格")
     p.add_argument("name", nargs="?", help="图表或表格的名称（不写则列出全部名称）")
     p.add_argument("--out", type=Path, help="输出文件，类型由扩展名决定")
-    p.add_argument("--db", type=Path, help="数据库文件（默认：环境变量 GI_DB 或 data/gi.duckdb）")
+    add_db_argument(p)
     p.add_argument("--district", help="区县名称（会议材料必填；图表和表格不写则为全部区县）")
     p.add_argument("--years", help="年度或年度范围，如 2023 或 2021-2023（默认：全部年度）")
     p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PARTS)}）")
@@ -34,16 +33,15 @@ def configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--height", type=int, help="图表高度（像素）")
 
 
-def add_export_command(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: argparse._SubParsersAction) -> None:
     sub = subparsers.add_parser("export", help=HELP, description=HELP)
     configure_export(sub)
     sub.set_defaults(run=run_export)
-    return sub
 
 
 def run_export(args: argparse.Namespace) -> int:
     from ..export.images import ExportError
-    from ..store.write import StoreError
+    from ..store.records import StoreError
 
     try:
         return _run(args)
@@ -62,7 +60,7 @@ def _run(args: argparse.Namespace) -> int:
         print("可导出的名称：\n" + "\n".join(f"  {n}  {s.title}" for n, s in registry.items()), file=sys.stderr)
         return fail(f"没有名为“{args.name}”的{what}" if args.name else f"请给出{what}名称")
     fmt = _format(args)
-    db = args.db or default_db()
+    db = args.db
     if not Path(db).exists():
         return fail(f"数据库不存在：{db}，请先导入报告（gi-analytics ingest）或用 --db 指定")
     data = _pack(args, str(db), fmt) if args.kind == "pack" else _single(args, registry, str(db), fmt)
@@ -86,7 +84,7 @@ def _format(args: argparse.Namespace) -> str:
 
 def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
     """The selection of --district and --years, checked against the database when a district is named."""
-    from ..analytics import dashboard as analytics
+    from .. import analytics
     from ..export import pack
 
     lo, hi = pack.parse_years(args.years) if args.years else (None, None)

@@ -9,8 +9,11 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape as _esc  # &, <, > as render._esc
 
-from .render import Block, _esc
+if TYPE_CHECKING:
+    from .render import Block
 
 FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
 

@@ -17,7 +17,6 @@ import io
 import os
 import shutil
 import threading
-import unicodedata
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -30,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..charts.plots import FONT_FAMILY
+from ..labels import display_width
 
 IMAGE_FORMATS = ("png", "svg")
 TABLE_FORMATS = ("csv", "xlsx")
@@ -218,16 +218,11 @@ def table_csv(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> byte
     return text.encode("utf-8-sig")
 
 
-def text_width(value: Any) -> int:
-    """Display width of a value: wide (CJK) characters count as two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))
-
-
 def _column_widths(df: pd.DataFrame, sample: int = 500, limit: int = 60) -> list[float]:
     widths = []
     for col in df.columns:
         values = [v for v in df[col].head(sample) if v is not None and not (isinstance(v, float) and v != v)]
-        longest = max([text_width(col), *(text_width(v) for v in values)])
+        longest = max([display_width(col), *(display_width(v) for v in values)])
         widths.append(min(max(longest + 2, 6), limit))
     return widths
 

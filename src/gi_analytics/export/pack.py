@@ -15,10 +15,11 @@ from functools import cached_property
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import analytics
 from .. import form_spec as form
-from ..analytics import dashboard as analytics
-from ..analytics.dashboard import Filters
+from ..analytics import Filters
 from ..charts import plots as charts
+from ..labels import parse_year_range
 from .images import ExportError, Pack, Slide, figure_images, labelled, warm_up
 
 PARTS = {"requests": "申请量", "outcomes": "办理结果", "appeals": "复议诉讼", "quality": "报送与问题"}
@@ -309,13 +310,10 @@ def build_table(spec: TableSpec, source: Source) -> pd.DataFrame:
 
 def parse_years(text: str) -> tuple[int, int]:
     """"2021-2023" or "2023" -> (first, last); a clear Chinese error otherwise."""
-    lo, sep, hi = text.strip().replace("—", "-").replace("–", "-").partition("-")
-    if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()):
-        raise ExportError(f"年度应写成“2021-2023”或“2023”，而不是“{text}”")
-    first, last = int(lo), int(hi) if sep else int(lo)
-    if first > last:
-        raise ExportError(f"年度范围的起始年份大于结束年份：{text}")
-    return first, last
+    try:
+        return parse_year_range(text)
+    except ValueError as exc:
+        raise ExportError(str(exc)) from None
 
 
 def selection(db: str, district: str, years: tuple[int, int]) -> Filters:

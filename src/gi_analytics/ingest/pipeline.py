@@ -20,16 +20,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
-import duckdb
-
-from ..analytics.text import compute_similarity
-from ..checks import run_all
-from ..derived.figures import write_figures
 from ..parse import parse_document
 from ..readers import ReadError
 from ..readers.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from ..store import write as store
-from ..store.write import FileOutcome, Outcome, ParsedFile
+from ..store.records import FileOutcome, Outcome, ParsedFile, StoreError
+from .derive import derive
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[3] / "data" / "reports"  # the bundled demo district
@@ -336,21 +332,14 @@ def _resolver(
     return Resolver(normalize_unit(unit) if unit else None, year, district, rows)
 
 
-def _derive(con: duckdb.DuckDBPyConnection) -> None:
-    """What is recomputed over the whole database inside every ingest's write, before the swap."""
-    run_all(con)
-    compute_similarity(con)
-    write_figures(con)  # the dashboard's per-report figures, from the cells and findings just written
-
-
 def _store(
     parsed: Iterable[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
 ) -> IngestResult:
     resolved = (resolver.apply(item) for item in parsed)
     try:
         batch = store.write_batch(
-            db_path, resolved, keep_originals=keep, after_write=_derive, rebuild=rebuild
+            db_path, resolved, keep_originals=keep, after_write=derive, rebuild=rebuild
         )
-    except store.StoreError as exc:
+    except StoreError as exc:
         raise IngestError(str(exc)) from None
     return IngestResult(Path(db_path), batch.files, batch.changed)

@@ -8,15 +8,15 @@ import json
 import duckdb
 from test_checks_series import district, write_db
 
-from gi_analytics.checks import run_all
-from gi_analytics.cli.check import add_check_command
+from gi_analytics.cli.check import register as add_check_command
+from gi_analytics.ingest.derive import run_all
 
 
 def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     add_check_command(parser.add_subparsers())
     args = parser.parse_args(argv)
-    return args.func(args)
+    return args.run(args)
 
 
 def test_check_command_json_and_exit_codes(tmp_path, capsys):

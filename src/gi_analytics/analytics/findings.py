@@ -1,0 +1,61 @@
+"""Findings for the warnings page and a report's page: Chinese titles, severity and result labels, places."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from .. import form_spec as form
+from ..checks import BY_ID
+from ..labels import NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, number_text
+from ..store import reports as sql
+from ..store.selection import Filters
+
+
+def check_title(check_id: str) -> str:
+    """The Chinese title of a check id (the id itself for a check the registry does not know)."""
+    spec = BY_ID.get(check_id)
+    return spec.title_zh if spec is not None else check_id
+
+
+def findings(
+    path: str, f: Filters, severities: Sequence[str] = (), checks: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Failed and not-evaluated findings of the selection, with Chinese labels and the report they belong to."""
+    df = sql.selection_findings(path, f, severities, checks)
+    df["title"] = df["check_id"].map(check_title)
+    df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
+    df["status_label"] = df["status"].map(STATUS_LABELS)
+    unchecked = df["status"] == NOT_EVALUATED  # not a failure: never shown as an error or a warning
+    df["result_label"] = df["severity_label"].where(~unchecked, STATUS_LABELS[NOT_EVALUATED])
+    df["expected_text"] = [number_text(v) for v in df["expected"]]
+    df["actual_text"] = [number_text(v) for v in df["actual"]]
+    df["place"] = [
+        _place(*p) for p in zip(df["tbl"], df["row_key"], df["col_key"], df["section_no"], strict=True)
+    ]
+    return df
+
+
+def report_findings(path: str, report_id: int) -> pd.DataFrame:
+    df = sql.report_finding_rows(path, report_id)
+    df["title"] = df["check_id"].map(check_title)
+    df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
+    return df
+
+
+def _place(tbl: Any, row: Any, col: Any, section: Any) -> str:
+    """Where a finding stands, in the report's own words."""
+    if isinstance(tbl, str) and tbl in form.TABLE_LABELS:
+        parts = [form.TABLE_LABELS[tbl]]
+        for label, key in ((form.row_label, row), (form.column_label, col)):
+            if isinstance(key, str) and key:
+                try:
+                    parts.append(label(tbl, key))
+                except (KeyError, StopIteration):
+                    parts.append(key)
+        return " / ".join(parts)
+    if pd.notna(section):
+        return f"第{int(section)}部分"
+    return ""

@@ -1,0 +1,51 @@
+"""Every display label and number format shared by the command line, the app and the exports (Chinese)."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from typing import Any
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_LABELS = {"failed": "未通过", "not_evaluated": "未能核对"}
+NOT_EVALUATED = "not_evaluated"
+OUTCOME_LABELS = {"stored": "已入库", "new_version": "新版本", "unchanged": "未变化", "failed": "失败"}
+COVERAGE_STATES = {
+    "missing": "缺失",
+    "blank": "空白模板",
+    "all_zero": "全零",
+    "error": "有错误",
+    "warning": "有警告",
+    "clean": "正常",
+}
+
+
+def display_width(value: Any) -> int:
+    """Columns a text takes in a terminal or a spreadsheet: CJK characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))
+
+
+def number_text(value: Any) -> str:
+    """A number as a reader writes it: blank when missing, no ".0" on whole numbers."""
+    if value is None or _missing(value):
+        return ""
+    v = float(value)
+    return f"{int(v):,}" if v.is_integer() else f"{v:,.4f}".rstrip("0").rstrip(".")
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return value != value or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):  # pd.NA compares to nothing
+        return True
+
+
+def parse_year_range(text: str) -> tuple[int, int]:
+    """"2021-2023" or "2023" -> (first, last); ValueError with a Chinese message otherwise."""
+    lo, sep, hi = text.strip().replace("—", "-").replace("–", "-").partition("-")
+    if not lo.strip().isdigit() or (sep and not hi.strip().isdigit()):
+        raise ValueError(f"年度应写成“2021-2023”或“2023”，而不是“{text}”")
+    first, last = int(lo), int(hi) if sep else int(lo)
+    if first > last:
+        raise ValueError(f"年度范围的起始年份大于结束年份：{text}")
+    return first, last

@@ -1,0 +1,214 @@
+"""Connections: read-only per use, copy-on-write for writers, damage detection, the schema.
+
+Concurrency: a read-write DuckDB connection locks the file against every other process, so the database
+file itself is never opened for writing. An ingest copies it to `<db>.tmp`, applies the whole batch there,
+CHECKPOINTs, closes and swaps it in with `os.replace` (atomic). Readers open the file read-only per use
+through `read_connection`, so they see either the old or the new database, never a half-written one.
+Writers take an exclusive lock on `<db>.lock` so two ingests cannot interleave; a `.tmp` left by a killed
+ingest is removed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .records import StoreError
+
+READ_RETRY_SECONDS = 2.0
+DatabaseError = duckdb.Error  # what a query may raise besides StoreError (the app shows it, never a traceback)
+PAUSE_ENV = "GI_TEST_PAUSE_BEFORE_SWAP"  # tests: seconds to sleep after the batch is written, before the swap
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(resources.files("gi_analytics.store").joinpath("schema.sql").read_text(encoding="utf-8"))
+    con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
+
+
+def _damaged(path: Path) -> StoreError:
+    return StoreError(
+        f"数据库文件损坏或不是 DuckDB 文件：{path}，"
+        "可从报告重新构建（gi-analytics ingest --rebuild 报告文件夹）"
+    )
+
+
+def _is_not_duckdb(exc: duckdb.Error) -> bool:
+    text = str(exc)
+    markers = ("not a valid DuckDB database", "Could not read enough bytes", "Corrupt database file")
+    return any(marker in text for marker in markers)
+
+
+def _is_damage(exc: BaseException | None) -> bool:
+    """A DuckDB error, or one raised while handling it, that says the file itself is broken. A truncated or
+    corrupted file often opens fine and fails only when a query reaches the bad block."""
+    while exc is not None:
+        if isinstance(exc, duckdb.Error) and _is_not_duckdb(exc):
+            return True
+        exc = exc.__context__
+    return False
+
+
+@contextlib.contextmanager
+def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short-lived read-only connection to the database at `path`.
+
+    The file is ATTACHed to a private in-memory database instead of `duckdb.connect(path)`: DuckDB caches
+    open databases by path within a process, and that cache would keep serving the file as it was before the
+    last swap for as long as any connection to it stays open.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise StoreError(f"数据库不存在：{path}，请先导入报告（gi-analytics ingest）")
+    con = _attach_read_only(path)
+    try:
+        yield con
+    except duckdb.Error as exc:
+        if _is_damage(exc):
+            raise _damaged(path) from exc
+        raise
+    finally:
+        con.close()
+
+
+def _attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + READ_RETRY_SECONDS
+    while True:
+        con = duckdb.connect()
+        try:
+            # TYPE DUCKDB: a SQLite file would otherwise make DuckDB download its sqlite extension
+            con.execute("ATTACH ? AS db (READ_ONLY, TYPE DUCKDB)", [str(path)])
+            con.execute("USE db")
+            return con
+        except duckdb.Error as exc:
+            con.close()
+            if _is_not_duckdb(exc):
+                raise _damaged(path) from exc
+            if not isinstance(exc, duckdb.IOException) or time.monotonic() > deadline:
+                raise StoreError(f"无法打开数据库：{path}（{exc}）") from exc
+            time.sleep(0.02)
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    rows = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
+def db_version(path: str | os.PathLike[str]) -> str:
+    """A string that changes whenever the database changes: cache key for the app."""
+    path = Path(path)
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return "missing"
+    with read_connection(path) as con:
+        return f"{data_version(con)}-{mtime}"
+
+
+def tmp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".tmp")
+
+
+def _leftovers(path: Path) -> list[Path]:
+    tmp = tmp_path(path)
+    return [tmp, tmp.with_name(tmp.name + ".wal")]
+
+
+@contextlib.contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    with open(path.with_name(path.name + ".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@dataclass
+class WriteTxn:
+    con: duckdb.DuckDBPyConnection
+    changed: bool = False
+
+
+@contextlib.contextmanager
+def write_connection(path: str | os.PathLike[str], *, rebuild: bool = False) -> Iterator[WriteTxn]:
+    """Copy-on-write access: changes go to `<db>.tmp`, swapped in on success when `txn.changed` is set.
+
+    `rebuild=True` starts from an empty database (the old file, if damaged, is left as `<db>.damaged`).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(path):
+        for leftover in _leftovers(path):
+            leftover.unlink(missing_ok=True)
+        tmp = tmp_path(path)
+        if path.exists() and not rebuild:
+            shutil.copyfile(path, tmp)
+        txn = WriteTxn(_open_for_write(tmp, path), changed=not path.exists() or rebuild)
+        try:
+            ensure_schema(txn.con)
+            yield txn
+            if txn.changed:
+                _bump_data_version(txn.con)
+            txn.con.execute("CHECKPOINT")
+        except BaseException as exc:
+            txn.con.close()
+            tmp.unlink(missing_ok=True)
+            if _is_damage(exc):
+                raise _damaged(path) from exc
+            raise
+        txn.con.close()
+        _swap(tmp, path, txn.changed, rebuild)
+
+
+def _has_duckdb_magic(file: Path) -> bool:
+    """Every DuckDB file has b"DUCK" at byte 8; connect() on another format (SQLite) tries to download an extension."""
+    with open(file, "rb") as fh:
+        head = fh.read(12)
+    return not head or head[8:12] == b"DUCK"
+
+
+def _open_for_write(tmp: Path, path: Path) -> duckdb.DuckDBPyConnection:
+    if tmp.exists() and not _has_duckdb_magic(tmp):
+        tmp.unlink(missing_ok=True)
+        raise _damaged(path)
+    try:
+        return duckdb.connect(str(tmp))
+    except duckdb.Error as exc:
+        tmp.unlink(missing_ok=True)
+        if _is_not_duckdb(exc):
+            raise _damaged(path) from exc
+        raise StoreError(f"无法写入数据库：{path}（{exc}）") from exc
+
+
+def _swap(tmp: Path, path: Path, changed: bool, rebuild: bool) -> None:
+    pause = float(os.environ.get(PAUSE_ENV) or 0)
+    if pause:
+        time.sleep(pause)
+    if not changed:
+        tmp.unlink(missing_ok=True)
+        return
+    if rebuild and path.exists():
+        os.replace(path, path.with_name(path.name + ".damaged"))
+    _fsync(tmp)
+    os.replace(tmp, path)
+
+
+def _bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("UPDATE meta SET value = ? WHERE key = 'data_version'", [str(data_version(con) + 1)])

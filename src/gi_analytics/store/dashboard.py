@@ -1,0 +1,156 @@
+"""The dashboard's selection queries: one filtered scan and GROUP BY of `report_figures` each (or of the
+reports and findings for coverage). Frames come back as stored; analytics/ adds rates and labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
+from ..labels import NOT_EVALUATED
+from .selection import FIGURES, FINDINGS, REPORTS, RF, FilterOptions, Filters, frame, where
+
+_LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
+
+
+def _summary(limit: int = 4) -> str:
+    """SQL aggregates: the worst flag and the flagged reports' lines (first `limit`, then the count)."""
+    lines = f"list({_LINE} ORDER BY unit, year) FILTER (WHERE flag IS NOT NULL)"
+    return f"""CASE WHEN bool_or(flag = 'error') THEN 'error' WHEN bool_or(flag = 'warning') THEN 'warning' END AS flag,
+        coalesce(array_to_string({lines}[1:{limit}], '<br>')
+                 || CASE WHEN len({lines}) > {limit} THEN '<br>等共' || len({lines}) || '份报告' ELSE '' END, '')
+            AS flag_text"""
+
+
+def filter_options(path: str) -> FilterOptions:
+    units = frame(path, "SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2")
+    years = frame(path, "SELECT DISTINCT year FROM reports ORDER BY 1")
+    templates = frame(path, "SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1")
+    by_district = {d: tuple(g["name"]) for d, g in units.groupby("district", sort=True)}
+    return FilterOptions(
+        tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
+    )
+
+
+def report_flags(path: str, f: Filters) -> pd.DataFrame:
+    """One row per selected report with failed error/warning findings: unit, year, flag, titles."""
+    cond, params = where(f, FIGURES)
+    sql = f"""SELECT report_id, unit, year, flag, flag_titles AS titles FROM {RF}
+              WHERE {cond} AND flag IS NOT NULL ORDER BY unit, year"""
+    return frame(path, sql, params)
+
+
+def unit_year(path: str, f: Filters) -> pd.DataFrame:
+    """One row per selected current report: its key counts (NaN where blank), flag and flag line."""
+    cond, params = where(f, FIGURES)
+    counts = ", ".join(f"{c}::DOUBLE AS {c}" for c in COUNT_COLUMNS)
+    sql = f"""SELECT report_id, unit, district, year, template, {counts}, flag, {_LINE} AS flag_text
+              FROM {RF} WHERE {cond} ORDER BY unit, year"""
+    return frame(path, sql, params)
+
+
+def totals(path: str, f: Filters, by: str) -> pd.DataFrame:
+    """Sums per year or unit with the flags of the reports summed."""
+    cond, params = where(f, FIGURES)
+    sums = ", ".join(f"sum({c})::DOUBLE AS {c}" for c in COUNT_COLUMNS)
+    sql = f"""SELECT {by}, count(*) AS reports, {sums}, {_summary()}
+              FROM {RF} WHERE {cond} GROUP BY {by} ORDER BY {by}"""
+    return frame(path, sql, params)
+
+
+def _expected_sql(f: Filters) -> tuple[str, list[Any]]:
+    """CTE `expect`: the units of the selection and the years they should report, by the rule of the check
+    series.missing_report: the year span of the unit's district (a unit without a district: its own span)."""
+    cond, params = where(f, REPORTS, template=False, years=False, current=False)
+    sql = f"""span AS (SELECT u.district, min(r.year) AS lo, max(r.year) AS hi
+                       FROM reports r JOIN units u USING (unit_id) WHERE r.is_current GROUP BY 1),
+        own AS (SELECT unit_id, min(year) AS lo, max(year) AS hi FROM reports WHERE is_current GROUP BY 1),
+        expect AS (
+            SELECT u.unit_id, u.name AS unit, u.district,
+                   CASE WHEN u.district <> '' THEN s.lo ELSE o.lo END AS first_year,
+                   CASE WHEN u.district <> '' THEN s.hi ELSE o.hi END AS last_year
+            FROM units u LEFT JOIN span s USING (district) LEFT JOIN own o USING (unit_id)
+            WHERE {cond})"""
+    return sql, params
+
+
+def expected_units(path: str, f: Filters) -> pd.DataFrame:
+    """The units of the selection (whatever their reports) and the years they should report."""
+    cte, params = _expected_sql(f)
+    return frame(path, f"WITH {cte} SELECT * FROM expect ORDER BY unit", params)
+
+
+def _grid_sql(f: Filters) -> tuple[str, list[Any]]:
+    """CTE `grid`: (unit_id, unit, year) for every report expected in the selection's years."""
+    cte, params = _expected_sql(f)
+    lo = "greatest(first_year, ?)" if f.year_from is not None else "first_year"
+    hi = "least(last_year, ?)" if f.year_to is not None else "last_year"
+    params += [y for y in (f.year_from, f.year_to) if y is not None]
+    sql = f"""{cte}, grid AS (
+            SELECT unit_id, unit, district, unnest(range({lo}, {hi} + 1)) AS year
+            FROM expect WHERE first_year IS NOT NULL)"""
+    return sql, params
+
+
+def coverage(path: str, f: Filters) -> pd.DataFrame:
+    """Units × years of the selection with the state of each expected report."""
+    grid, params = _grid_sql(f)
+    sql = f"""WITH {grid}
+        SELECT g.unit_id, g.unit, g.year::BIGINT AS year, x.report_id,
+               CASE WHEN x.report_id IS NULL THEN 'missing' WHEN x.blank THEN 'blank'
+                    WHEN x.all_zero THEN 'all_zero' WHEN x.errors > 0 THEN 'error'
+                    WHEN x.warnings > 0 THEN 'warning' ELSE 'clean' END AS state,
+               coalesce(x.errors + x.warnings, 0)::BIGINT AS problems,
+               x.flag, CASE WHEN x.flag IS NOT NULL THEN x.unit || ' ' || x.year || '年：' || x.flag_titles
+                            ELSE '' END AS flag_text
+        FROM grid g LEFT JOIN {RF} x ON x.unit_id = g.unit_id AND x.year = g.year
+        ORDER BY g.unit, g.year"""
+    return frame(path, sql, params)
+
+
+def expected_per_year(path: str, f: Filters) -> pd.DataFrame:
+    grid, params = _grid_sql(f)
+    sql = f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 ORDER BY 1"
+    return frame(path, sql, params)
+
+
+def finding_counts(path: str, f: Filters) -> pd.DataFrame:
+    """Findings per year and severity for the selection (missing reports included): `findings` failed ones,
+    `not_evaluated` the checks that could not be run."""
+    cond, params = where(f, FINDINGS, template=False, current=False)
+    sql = f"""SELECT x.year, x.severity, count(*) FILTER (WHERE x.status = 'failed') AS findings,
+                     count(*) FILTER (WHERE x.status = '{NOT_EVALUATED}') AS not_evaluated
+              FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id
+              WHERE (x.report_id IS NULL OR r.is_current) AND {cond}
+              GROUP BY ALL ORDER BY 1, 2"""
+    return frame(path, sql, params)
+
+
+def applicant_types(path: str, f: Filters) -> pd.DataFrame:
+    """New requests per year and applicant column key (long form) with the flags of each year."""
+    cond, params = where(f, FIGURES)
+    cols = ", ".join(TYPE_COLUMNS)
+    sql = f"""WITH s AS (SELECT year, {cols} FROM {RF} WHERE {cond}),
+        flags AS (SELECT year, {_summary()} FROM {RF} WHERE {cond} GROUP BY year),
+        long AS (UNPIVOT s ON {cols} INTO NAME col VALUE v)
+        SELECT l.year, substr(l.col, 5) AS col_key, sum(l.v)::BIGINT AS requests, g.flag, g.flag_text
+        FROM long l JOIN flags g USING (year) GROUP BY ALL"""
+    return frame(path, sql, [*params, *params])
+
+
+def outcome_reasons(path: str, f: Filters, rows: list[str]) -> pd.DataFrame:
+    """Requests per reason row (of `rows`) in the selection, with the flags of the contributing reports."""
+    cond, params = where(f, FIGURES)
+    cols = ", ".join(f"reason_{k}" for k in rows)
+    sql = f"""WITH s AS (SELECT unit, year, flag, flag_titles, {cols} FROM {RF} WHERE {cond}),
+        long AS (UNPIVOT s ON {cols} INTO NAME col VALUE requests)
+        SELECT substr(col, 8) AS row_key, sum(requests) AS requests, {_summary()}
+        FROM long WHERE requests > 0 GROUP BY 1"""
+    return frame(path, sql, params)
+
+
+def report_index(path: str, f: Filters) -> pd.DataFrame:
+    """Selected current reports: report_id, unit, year (for choosing one)."""
+    cond, params = where(f, FIGURES)
+    return frame(path, f"SELECT report_id, unit, year FROM {RF} WHERE {cond} ORDER BY unit, year DESC", params)

@@ -1,0 +1,168 @@
+"""Reading the stored reports back: frames of reports, cells, sections, problems, units, files; one report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from ..checks.frames import CheckInput
+from ..model import Cell, CellState, Period, Problem, Report, Section, Severity
+from .findings import load_findings
+
+_REPORT_COLUMNS = (
+    "r.report_id, r.unit_id, u.name AS unit, u.district, u.kind, r.year, r.template, r.period_start, "
+    "r.period_end, r.source, r.format, r.content_hash, r.version, r.is_current, r.ingested_at"
+)
+
+
+def _where(
+    current_only: bool, report_ids: Sequence[int] | None, extra: Sequence[tuple[str, Any]] = ()
+) -> tuple[str, list[Any]]:
+    clauses, params = [], []
+    if current_only:
+        clauses.append("r.is_current")
+    if report_ids is not None:
+        clauses.append("list_contains(?, r.report_id)")
+        params.append([int(i) for i in report_ids])
+    for clause, value in extra:
+        if value is not None:
+            clauses.append(clause)
+            params.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def load_reports(con: duckdb.DuckDBPyConnection, current_only: bool = True) -> pd.DataFrame:
+    where, params = _where(current_only, None)
+    return con.execute(
+        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where} "
+        "ORDER BY u.district, u.name, r.year, r.version",
+        params,
+    ).df()
+
+
+def load_cells(
+    con: duckdb.DuckDBPyConnection,
+    tbl: str | None = None,
+    *,
+    current_only: bool = True,
+    report_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Cells in long form with their report's unit and year."""
+    where, params = _where(current_only, report_ids, [("c.tbl = ?", tbl)])
+    return con.execute(
+        "SELECT c.report_id, r.unit_id, u.name AS unit, u.district, u.kind, r.year, r.template, "
+        "c.tbl, c.row_key, c.col_key, c.value, c.state "
+        f"FROM cells c JOIN reports r USING (report_id) JOIN units u USING (unit_id){where} "
+        "ORDER BY c.report_id, c.tbl, c.row_key, c.col_key",
+        params,
+    ).df()
+
+
+def load_sections(
+    con: duckdb.DuckDBPyConnection, *, current_only: bool = True, report_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    where, params = _where(current_only, report_ids)
+    return con.execute(
+        "SELECT s.report_id, r.unit_id, u.name AS unit, u.district, r.year, s.no, s.title, s.text "
+        f"FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id){where} "
+        "ORDER BY s.report_id, s.no",
+        params,
+    ).df()
+
+
+def load_problems(
+    con: duckdb.DuckDBPyConnection, *, current_only: bool = True, report_ids: Sequence[int] | None = None
+) -> pd.DataFrame:
+    where, params = _where(current_only, report_ids)
+    return con.execute(
+        "SELECT p.report_id, u.name AS unit, r.year, p.code, p.severity, p.message, p.location "
+        f"FROM problems p JOIN reports r USING (report_id) JOIN units u USING (unit_id){where} "
+        "ORDER BY p.report_id",
+        params,
+    ).df()
+
+
+def load_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT unit_id, name, district, kind FROM units ORDER BY district, name").df()
+
+
+def load_files(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM files ORDER BY file_id").df()
+
+
+@dataclass
+class ReportDetail:
+    info: dict[str, Any]  # the report's row of load_reports
+    report: Report  # rebuilt from the stored rows
+    findings: pd.DataFrame
+
+
+def report_detail(con: duckdb.DuckDBPyConnection, report_id: int) -> ReportDetail | None:
+    where, params = _where(False, [report_id])
+    rows = con.execute(
+        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where}", params
+    ).df()
+    if rows.empty:
+        return None
+    info = rows.iloc[0].to_dict()
+    return ReportDetail(info, _rebuild_report(con, info), load_findings(con, report_id))
+
+
+def _rebuild_report(con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> Report:
+    rid = int(info["report_id"])
+    start, end = info["period_start"], info["period_end"]
+    report = Report(
+        source=info["source"],
+        unit=info["unit"],
+        year=int(info["year"]),
+        template=info["template"] if isinstance(info["template"], str) else None,
+        period=Period(pd.Timestamp(start).date().isoformat(), pd.Timestamp(end).date().isoformat())
+        if not (pd.isna(start) or pd.isna(end))
+        else None,
+    )
+    for tbl, row_key, col_key, value, state in con.execute(
+        "SELECT tbl, row_key, col_key, value, state FROM cells WHERE report_id = ? ORDER BY rowid", [rid]
+    ).fetchall():
+        number = int(value) if value is not None and float(value).is_integer() else value
+        report.tables.setdefault(tbl, {}).setdefault(row_key, {})[col_key] = Cell(CellState(state), number)
+    report.sections = [
+        Section(*r)
+        for r in con.execute(
+            "SELECT no, title, text FROM sections WHERE report_id = ? ORDER BY no, rowid", [rid]
+        ).fetchall()
+    ]
+    report.problems = [
+        Problem(c, Severity(s), m, w)
+        for c, s, m, w in con.execute(
+            "SELECT code, severity, message, location FROM problems WHERE report_id = ? ORDER BY rowid", [rid]
+        ).fetchall()
+    ]
+    return report
+
+
+def original_file(con: duckdb.DuckDBPyConnection, report_id: int) -> tuple[str, bytes] | None:
+    rows = con.execute(
+        "SELECT r.source, o.data FROM reports r JOIN originals o USING (content_hash) WHERE r.report_id = ?",
+        [report_id],
+    ).fetchall()
+    return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+
+def check_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
+    """The current reports and everything attached to them, as check frames."""
+    cur = "JOIN reports r USING (report_id) WHERE r.is_current"
+    reports = con.execute(
+        "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
+        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end "
+        "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id").df()
+    # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
+    cells = con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}"
+                    ).to_arrow_table().to_pandas(strings_to_categorical=True)
+    sections = con.execute(f"SELECT s.report_id, s.no, s.title, s.text FROM sections s {cur}").df()
+    problems = con.execute(f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}").df()
+    units = con.execute("SELECT unit_id, name, district FROM units").df()
+    return CheckInput(reports.astype({"year": "Int64"}), cells, sections, problems, units)

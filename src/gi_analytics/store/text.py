@@ -1,0 +1,150 @@
+"""The texts in the database: the similarity and reuse cache (filled inside every ingest's write) and the
+text page's queries (sections, pair scores, lengths, reuse, keyword hits)."""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+import pandas as pd
+
+from ..checks.frames import TEXT_SECTIONS
+from ..derived.similarity import reuse_frame, similarity_frame
+from .connection import read_connection
+
+CACHE_DDL = """
+CREATE TABLE IF NOT EXISTS text_similarity (
+    report_a INTEGER NOT NULL, report_b INTEGER NOT NULL, section_no INTEGER NOT NULL, score DOUBLE NOT NULL);
+CREATE TABLE IF NOT EXISTS text_reuse (
+    report_id INTEGER NOT NULL, prev_report_id INTEGER NOT NULL, section_no INTEGER NOT NULL,
+    chars INTEGER NOT NULL, reused INTEGER NOT NULL);
+"""
+
+DOCS_SQL = f"""SELECT s.report_id, s.no AS section_no, s.text, r.unit_id, u.name AS unit, u.district, r.year
+    FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+    WHERE r.is_current AND s.no IN {TEXT_SECTIONS}
+    ORDER BY s.report_id, s.no"""
+
+REPORTS_SQL = """SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
+    FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY u.district, u.name, r.year"""
+
+
+def load_docs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Text sections of the current reports: report_id, section_no, text, unit_id, unit, district, year."""
+    return con.execute(DOCS_SQL).df().drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
+
+
+def compute_similarity(con: duckdb.DuckDBPyConnection) -> int:
+    """Recompute the similarity and reuse cache from the current reports; returns the number of pairs stored.
+
+    Meant for the ingest's write step (a read-write connection, inside its transaction).
+    """
+    con.execute(CACHE_DDL)
+    docs = load_docs(con)
+    for table, frame in (("text_similarity", similarity_frame(docs)), ("text_reuse", reuse_frame(docs))):
+        con.execute(f"DELETE FROM {table}")
+        if len(frame):
+            con.register("_tc_frame", frame)
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)} FROM _tc_frame")
+            con.unregister("_tc_frame")
+    return con.execute("SELECT count(*) FROM text_similarity").fetchone()[0]
+
+
+def _cached(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
+    return con.execute(sql, [table]).fetchone()[0] > 0
+
+
+def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """The cache table, or (database not yet ingested with this module) the same data computed in memory."""
+    if _cached(con, table):
+        return table
+    frame = (similarity_frame if table == "text_similarity" else reuse_frame)(load_docs(con))
+    con.register(f"_tc_{table}", frame)
+    return f"_tc_{table}"
+
+
+def text_reports(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Current reports: report_id, unit_id, unit, district, year."""
+    with read_connection(path) as con:
+        return con.execute(REPORTS_SQL).df()
+
+
+def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) -> str:
+    sql = "SELECT text FROM sections WHERE report_id = ? AND no = ? ORDER BY text LIMIT 1"
+    with read_connection(path) as con:
+        row = con.execute(sql, [report_id, section_no]).fetchone()
+    return row[0] if row else ""
+
+
+def similarity_pairs(
+    path: str | os.PathLike[str],
+    min_score: float = 0.0,
+    section_no: int | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Cached pair scores with both reports' unit and year, the most similar first: report_a/b, section_no,
+    score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, or one unit's."""
+    where, params = ["p.score >= ?"], [min_score]
+    for cond, value in (("p.section_no = ?", section_no), ("ra.year = ? AND rb.year = ra.year", year),
+                        ("ua.name = ? AND ub.name = ua.name", unit)):
+        if value is not None:
+            where.append(cond)
+            params.append(value)
+    with read_connection(path) as con:
+        src = _source(con, "text_similarity")
+        sql = f"""SELECT p.report_a, p.report_b, p.section_no, p.score, ua.name AS unit_a, ra.year AS year_a,
+                         ub.name AS unit_b, rb.year AS year_b, ua.district
+                  FROM {src} p JOIN reports ra ON ra.report_id = p.report_a JOIN units ua ON ua.unit_id = ra.unit_id
+                  JOIN reports rb ON rb.report_id = p.report_b JOIN units ub ON ub.unit_id = rb.unit_id
+                  WHERE {" AND ".join(where)} ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
+        return con.execute(sql, params).df()
+
+
+def section_lengths(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Characters (whitespace excluded) per current report and text section: unit, district, year, section_no,
+    length."""
+    sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
+                     max(length(regexp_replace(s.text, '\\s', '', 'g')))::BIGINT AS length
+              FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} GROUP BY ALL ORDER BY unit, year, section_no"""
+    with read_connection(path) as con:
+        return con.execute(sql).df()
+
+
+def reuse_shares(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Per current report with a previous-year report: unit, district, year, chars, reused, share (0–1)."""
+    with read_connection(path) as con:
+        src = _source(con, "text_reuse")
+        sql = f"""SELECT u.name AS unit, u.district, r.year, sum(t.chars)::BIGINT AS chars,
+                         sum(t.reused)::BIGINT AS reused
+                  FROM {src} t JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+                  GROUP BY ALL ORDER BY unit, year"""
+        df = con.execute(sql).df()
+    df["share"] = (df["reused"] / df["chars"].where(df["chars"] > 0)).fillna(0.0)
+    return df
+
+
+def keyword_hits(path: str | os.PathLike[str], phrase: str) -> pd.DataFrame:
+    """Sections of current reports containing `phrase`: unit, district, year, section_no, count, text."""
+    phrase = phrase.strip()
+    if not phrase:
+        return pd.DataFrame(columns=["unit", "district", "year", "section_no", "count", "text"])
+    sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
+                     ((length(s.text) - length(replace(s.text, ?, ''))) // length(?))::BIGINT AS count, s.text
+              FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} AND contains(s.text, ?)
+              ORDER BY unit, year, section_no"""
+    with read_connection(path) as con:
+        return con.execute(sql, [phrase, phrase, phrase]).df()
+
+
+def unit_names(path: str | os.PathLike[str]) -> list[str]:
+    with read_connection(path) as con:
+        return list(con.execute("SELECT name FROM units").df()["name"])
+
+
+def text_docs(path: str | os.PathLike[str]) -> pd.DataFrame:
+    with read_connection(path) as con:
+        return load_docs(con)
