@@ -13,8 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gi_analytics import analytics
-from gi_analytics.export import images as export
+from gi_analytics import analytics, export
 from gi_analytics.export import pack
 from gi_analytics.ingest.pipeline import ingest_paths
 

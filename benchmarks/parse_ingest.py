@@ -15,7 +15,7 @@ from pathlib import Path
 
 from scale import split_districts
 
-from gi_analytics.demo.generator import generate_corpus
+from gi_analytics.demo.corpus import generate_corpus
 from gi_analytics.ingest.pipeline import ingest_paths
 from gi_analytics.parse import parse_document
 from gi_analytics.readers.files import SUPPORTED_SUFFIXES, read_bytes

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gi_analytics.demo.generator import generate_corpus
+from gi_analytics.demo.corpus import generate_corpus
 from gi_analytics.ingest.pipeline import ingest_paths
 
 

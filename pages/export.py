@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from gi_analytics import analytics
+from gi_analytics import analytics, export
 from gi_analytics.app import ui
-from gi_analytics.export import images as export
 from gi_analytics.export import pack
 
 ui.route_through_app()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from gi_analytics import analytics
 from gi_analytics.app import ui
-from gi_analytics.charts import plots as charts
+from gi_analytics.charts import catalogue
 
 ui.route_through_app()
 
@@ -55,7 +55,7 @@ if grid["unit"].nunique() > MAX_UNITS:  # keep the grid readable: units with mos
     worst = grid.groupby("unit")["problems"].sum().sort_values(ascending=False).head(MAX_UNITS).index
     shown = grid[grid["unit"].isin(worst)]
     st.caption(f"共 {grid['unit'].nunique()} 个单位，仅显示问题最多的 {MAX_UNITS} 个；请用侧栏筛选单位。")
-event = ui.chart(charts.coverage_grid(shown, "报送情况（点击方块打开报告）"), key="coverage", name="报送情况",
+event = ui.chart(catalogue.figure("coverage_grid", shown, "报送情况（点击方块打开报告）"), key="coverage", name="报送情况",
                  on_select="rerun", selection_mode="points")
 points = event.selection.points if event else []
 if points:

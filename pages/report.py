@@ -5,11 +5,10 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from gi_analytics import analytics
+from gi_analytics import analytics, export
 from gi_analytics import form_spec as form
 from gi_analytics.app import ui
 from gi_analytics.charts import plots as charts
-from gi_analytics.export import images as export
 
 ui.route_through_app()
 

@@ -151,3 +151,11 @@ def test_streamlit_only_in_the_app() -> None:
     assert offenders == []
     assert "streamlit" in _imported_roots(allowed / "ui.py")
 
+
+
+def test_modules_and_pages_stay_small() -> None:
+    big = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 400}
+    pages = {str(p.relative_to(ROOT)): n for p in (ROOT / "pages").glob("*.py")
+             if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 100}
+    assert big == {} and pages == {}

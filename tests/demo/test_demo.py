@@ -13,10 +13,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from gi_analytics import form_spec as form
 from gi_analytics.checks.registry import BY_ID
+from gi_analytics.demo.corpus import generate_corpus
 from gi_analytics.demo.generator import (
     ANOMALY_CHECKS,
     PlannedFile,
-    generate_corpus,
     generate_district,
     plan_district,
 )

@@ -23,8 +23,8 @@ from PIL import Image
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
+from gi_analytics import export
 from gi_analytics.cli.main import main
-from gi_analytics.export import images as export
 from gi_analytics.export import pack
 
 TITLE = "政府信息公开"  # six different characters
@@ -86,7 +86,7 @@ NO_CJK_CHECK = """
 import sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/.."]
 from test_export import TITLE, TOFU, drawn_as_tofu, title_figure
-from gi_analytics.export import images as export
+from gi_analytics import export
 png, tofu = (export.figure_png(title_figure(t), width=600, height=200) for t in (TITLE, TOFU))
 print("tofu" if drawn_as_tofu(png, tofu) else "glyphs")
 """
@@ -143,7 +143,7 @@ def test_download_items_make_their_files_on_demand() -> None:
 
 
 def test_missing_browser_is_a_chinese_error() -> None:
-    code = ("from gi_analytics.export import images as export\nimport plotly.graph_objects as go\n"
+    code = ("from gi_analytics import export\nimport plotly.graph_objects as go\n"
             "try:\n    export.figure_png(go.Figure())\nexcept export.ExportError as e:\n    print(e)\n")
     env = {**os.environ, "GI_CHROMIUM": "/nonexistent/chromium"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)

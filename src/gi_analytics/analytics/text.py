@@ -35,7 +35,7 @@ from ..store.text import (
     text_reports,
 )
 
-__all__ = ["THRESHOLD", "compute_similarity", "keyword_hits", "paragraphs", "reuse_shares", "section_lengths",
+__all__ = ["TEXT_SECTIONS", "THRESHOLD", "compute_similarity", "keyword_hits", "paragraphs", "reuse_shares", "section_lengths",
            "section_text", "similarity_pairs", "text_reports"]
 
 SECTION_TITLES = {no: form.SECTIONS[no - 1].title for no in TEXT_SECTIONS}
@@ -314,3 +314,47 @@ def distinctive_terms(counts: pd.DataFrame, year: int, top: int = 20) -> pd.Data
     mine["score"] = np.round((1 + np.log(mine["count"])) * np.log(rate / rate_other), 3)
     mine = mine[mine["score"] > 0].reset_index()
     return mine.sort_values(["score", "count"], ascending=False)[cols].head(top).reset_index(drop=True)
+
+
+def section_label(no: int) -> str:
+    """"一、总体情况" for section 1."""
+    return f"{'一二三四五六'[no - 1]}、{SECTION_TITLES[no]}"
+
+
+def within(df: pd.DataFrame, reports: pd.DataFrame, section_no: int | None = None) -> pd.DataFrame:
+    """Rows of `df` whose unit and year are among the selected `reports` (and of one section, when given)."""
+    keep = df["unit"].isin(reports["unit"]) & df["year"].isin(reports["year"])
+    return df[keep & (df["section_no"] == section_no)] if section_no is not None else df[keep]
+
+
+def hits_html(hits: pd.DataFrame, phrase: str, limit: int = 40) -> str:
+    """The first `limit` keyword hits as an escaped HTML list of snippets."""
+    items = [f"<li><b>{html.escape(h.unit)} {h.year}年 · {section_label(h.section_no)}</b>："
+             + " ".join(snippets_html(h.text, phrase)) + "</li>" for h in hits.head(limit).itertuples()]
+    return f"<ul>{''.join(items)}</ul>"
+
+
+def report_names(reports: pd.DataFrame) -> dict[int, str]:
+    """report_id -> "unit · 2023年" for choosing a report."""
+    return dict(zip(reports["report_id"], reports["unit"] + " · " + reports["year"].astype(str) + "年", strict=True))
+
+
+def default_left(reports: pd.DataFrame, right_id: int) -> int:
+    """What to compare a report with: its unit's latest earlier report, else the first report."""
+    right = reports[reports["report_id"] == right_id].iloc[0]
+    prev = reports[(reports["unit"] == right["unit"]) & (reports["year"] < right["year"])]
+    return int(prev["report_id"].iloc[-1]) if len(prev) else int(reports["report_id"].iloc[0])
+
+
+def pairs_within(pairs: pd.DataFrame, reports: pd.DataFrame, limit: int = 30) -> pd.DataFrame:
+    """The first `limit` pairs whose two reports are both among `reports`."""
+    ids = reports["report_id"]
+    return pairs[pairs["report_a"].isin(ids) & pairs["report_b"].isin(ids)].head(limit)
+
+
+TERM_LABELS = {"term": "词", "score": "特色度", "count": "出现次数", "reports": "报告数", "other_count": "其他年度次数"}
+
+
+def keyword_counts(hits: pd.DataFrame) -> pd.DataFrame:
+    """Unit × year occurrences of a keyword, from `keyword_hits`."""
+    return hits.pivot_table(index="unit", columns="year", values="count", aggfunc="sum", fill_value=0)

@@ -15,10 +15,9 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from .. import analytics, store
-from ..analytics import Filters
+from .. import analytics, export, store
+from ..analytics import Filters, text
 from ..charts import plots as charts
-from ..export import images as export
 from ..export import pack
 from ..ingest import pipeline as importer
 
@@ -63,6 +62,17 @@ def _cached(name: str, path: str, version: str, f: tuple, args: tuple) -> Any:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached_report(name: str, path: str, version: str, args: tuple) -> Any:
     return getattr(analytics, name)(path, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _cached_text(name: str, path: str, version: str, args: tuple) -> Any:
+    return getattr(text, name)(path, *args)
+
+
+def text_query(fn: Callable[..., Any], *args: Any) -> Any:
+    """Run an `analytics.text` query (similarity pairs, lengths, keyword hits…), cached by file version."""
+    path = db_path()
+    return guarded(lambda: _cached_text(fn.__name__, path, version(path), args))
 
 
 def version(path: str) -> str:

@@ -11,9 +11,8 @@ import pandas as pd
 
 from .. import form_spec as form
 from .base import hits, not_evaluated
-from .frames import CheckInput
+from .frames import TEXT_SECTIONS, CheckInput
 
-TEXT_SECTIONS = (1, 5, 6)
 # "2021年，我镇…", "2020年度全镇…": a sentence that opens with the year it is about
 YEAR_LEAD = re.compile(r"(20\d{2})年度?(?=[，,]|以来|我|全|本|共)")
 YEAR_ANY = re.compile(r"(20\d{2})年")

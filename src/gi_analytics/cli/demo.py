@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from ..demo.generator import generate_corpus, generate_district
+    from ..demo.corpus import generate_corpus
+    from ..demo.generator import generate_district
 
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     unknown = set(formats) - {"txt", "html", "docx", "pdf"}

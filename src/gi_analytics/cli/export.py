@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..export.images import ExportError
+    from ..export import ExportError
     from ..store.records import StoreError
 
     try:
@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _format(args: argparse.Namespace) -> str:
-    from ..export.images import ExportError
+    from ..export import ExportError
 
     if args.out is None:
         raise ExportError("请用 --out 给出输出文件")
@@ -97,7 +97,7 @@ def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
 
 
 def _pack(args: argparse.Namespace, db: str, fmt: str) -> bytes:
-    from ..export import images as export
+    from .. import export
     from ..export import pack
 
     if args.district is None:
@@ -114,7 +114,7 @@ def _progress(done: int, total: int, what: str) -> None:
 
 
 def _single(args: argparse.Namespace, registry: dict, db: str, fmt: str) -> bytes:
-    from ..export import images as export
+    from .. import export
     from ..export import pack
 
     source = pack.Source(db, _filters(args, db))

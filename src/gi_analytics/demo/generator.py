@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import form_spec as form
+from ..checks.frames import TEXT_SECTIONS
 from ..model import BLANK, Cell, CellState, Period, Report, Section
 from . import text as demo_text
 from .render import EXTENSIONS, render
@@ -36,7 +37,6 @@ LAYOUT_WEIGHTS = {"txt_tabs": 9, "txt_pipes": 9, "txt_pipe_rows": 9, "txt_lines"
                   "html": 22, "docx": 16, "pdf": 17}
 SAMPLE_NOTE = "示例数据：由 gi_analytics.demo 生成的虚构报告，仅用于演示，不是真实单位的报告。"
 SIMILARITY_LIMIT = 0.8  # generated texts stay well below the 0.9 of text.reused
-TEXT_SECTIONS = (1, 5, 6)
 
 
 @dataclass
@@ -145,7 +145,7 @@ def _mask_digits(text: str) -> str:
     return re.sub(r"\d+(\.\d+)?", "0", text)
 
 
-class _Generator:
+class Generator:
     def __init__(self, units: int, years: tuple[int, int], seed: int, formats: tuple[str, ...],
                  per_kind: int) -> None:
         if units < 1 or years[1] < years[0]:
@@ -329,7 +329,7 @@ def plan_district(units: int = 25, years: tuple[int, int] = (2019, 2025), seed: 
                   formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
                   district: str = "示例区") -> tuple[Manifest, list[PlannedFile]]:
     """The district as reports, before any file is written (the manifest's file list is still empty)."""
-    gen = _Generator(units, years, seed, tuple(formats), per_kind=2)
+    gen = Generator(units, years, seed, tuple(formats), per_kind=2)
     items = {u: gen.unit_items(u) for u in range(units)}
     written = [it for u in items for it in items[u].values() if it.kind != "missing_report"]
     gen.dedupe_texts(written)
@@ -352,51 +352,3 @@ def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (
     manifest.write(out_dir / "manifest.json")
     manifest.write_units_csv(out_dir / "units.csv")
     return manifest
-
-
-def generate_corpus(out_dir: Path, units: int, years: tuple[int, int] = (2019, 2025), seed: int = 7,
-                    formats: tuple[str, ...] = ("txt",), district: str = "示例区",
-                    per_kind: int | None = None, workers: int = 1) -> Manifest:
-    """Any number of units, streamed unit by unit (memory stays flat); writes manifest.json at the end.
-
-    With `workers` > 1 contiguous blocks of units are written by separate processes; the files and the
-    manifest are the same as with one worker.
-    """
-    n_years = years[1] - years[0] + 1
-    args = (units, years, seed, tuple(formats), per_kind or max(2, units * n_years // 500))
-    gen = _Generator(*args)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = gen.manifest(district)
-    step = -(-units // max(1, workers))
-    blocks = [(start, min(units, start + step)) for start in range(0, units, step)]
-    if workers > 1 and len(blocks) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_write_units, [(args, out_dir, lo, hi) for lo, hi in blocks])
-            manifest.files = [entry for entries in results for entry in entries]
-    else:
-        manifest.files = _write_units((args, out_dir, 0, units), gen)
-    manifest.anomalies = gen.anomalies()
-    manifest.write(out_dir / "manifest.json")
-    manifest.write_units_csv(out_dir / "units.csv")
-    return manifest
-
-
-def _write_units(job: tuple, gen: _Generator | None = None) -> list[dict[str, Any]]:
-    """Write the reports of units lo..hi-1; returns their manifest file entries in order."""
-    args, out_dir, lo, hi = job
-    gen = gen or _Generator(*args)
-    entries: list[dict[str, Any]] = []
-    previous = gen.unit_items(lo - 1) if lo > 0 else {}  # a neighbour's text may be copied across blocks
-    for u in range(lo, hi):
-        current = gen.unit_items(u)
-        gen.apply_text_reuse({u - 1: previous, u: current}, u)
-        for item in current.values():
-            if item.kind != "missing_report":
-                planned = gen.planned(item)
-                (out_dir / planned.name).write_bytes(render(planned.report, planned.layout))
-                entries.append(planned.entry())
-        previous = current
-    return entries

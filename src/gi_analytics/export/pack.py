@@ -6,7 +6,6 @@ No streamlit. `export.py` turns the result into files (PNG/SVG, CSV/XLSX, PPTX/P
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,13 +17,27 @@ import plotly.graph_objects as go
 from .. import analytics
 from .. import form_spec as form
 from ..analytics import Filters
-from ..charts import plots as charts
+from ..charts import catalogue
+from ..charts.catalogue import TOP_UNITS
 from ..labels import parse_year_range
-from .images import ExportError, Pack, Slide, figure_images, labelled, warm_up
+from .captions import (
+    caption_appeals_counts,
+    caption_appeals_rates,
+    caption_applicant_types,
+    caption_correction,
+    caption_coverage,
+    caption_outcomes_unit,
+    caption_outcomes_year,
+    caption_reasons,
+    caption_requests_trend,
+    caption_top,
+)
+from .images import ExportError, figure_images, warm_up
+from .slides import Pack, Slide
+from .tables import labelled
 
 PARTS = {"requests": "申请量", "outcomes": "办理结果", "appeals": "复议诉讼", "quality": "报送与问题"}
 SLIDE_SIZE = (1100, 560)  # CSS pixels of a chart on a 16:9 slide
-TOP_UNITS = 15
 ROWS_PER_SLIDE = 12
 MAX_FINDING_UNITS = 36
 PROBLEM_STATES = ("missing", "blank", "all_zero")
@@ -57,131 +70,6 @@ class Source:
         return analytics.findings(self.db, self.f, severities=("error", "warning"))
 
 
-# ---- numbers in words ---------------------------------------------------------------------------
-
-
-def _n(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def _pct(x: float) -> str:
-    return "—" if pd.isna(x) else f"{x:.1%}"
-
-
-def _change(now: float, before: float) -> str:
-    diff = now - before
-    if diff == 0:
-        return "与上年持平"
-    word = "增加" if diff > 0 else "减少"
-    rel = f"（{abs(diff) / before:.1%}）" if before else ""
-    return f"比上年{word}{_n(abs(diff))}件{rel}"
-
-
-def _span(df: pd.DataFrame) -> str:
-    years = sorted(int(y) for y in df["year"].dropna().unique())
-    return f"{years[0]}年" if len(years) == 1 else f"{years[0]}—{years[-1]}年"
-
-
-# ---- captions: one or two sentences with the key numbers ----------------------------------------
-
-
-def caption_requests_trend(df: pd.DataFrame) -> str:
-    d = df.dropna(subset=["new_received"])
-    last = d.iloc[-1]
-    text = f"{int(last['year'])}年新收申请{_n(last['new_received'])}件"
-    prev = d[d["year"] == last["year"] - 1]
-    if not prev.empty:
-        text += "，" + _change(last["new_received"], prev.iloc[0]["new_received"])
-    return f"{text}；{_span(d)}合计{_n(d['new_received'].sum())}件。"
-
-
-def caption_applicant_types(df: pd.DataFrame) -> str:
-    sums = df.groupby("type")["requests"].sum().sort_values(ascending=False)
-    total = sums.sum()
-    if not total:
-        return f"{_span(df)}没有新收申请。"
-    parts = [f"{t}{_n(v)}件（{v / total:.1%}）" for t, v in sums.head(2).items() if v > 0]
-    return f"{_span(df)}新收申请{_n(total)}件，其中" + "，".join(parts) + "。"
-
-
-def _caption_top(column: str, what: str, percent: bool = False) -> Callable[[pd.DataFrame], str]:
-    def caption(df: pd.DataFrame) -> str:
-        d = df.dropna(subset=[column]).sort_values(column, ascending=False)
-        fmt = _pct if percent else (lambda v: f"{_n(v)}件")
-        top = d.iloc[0]
-        text = f"{what}最高的是{top['unit']}（{fmt(top[column])}）"
-        if len(d) > 1:
-            low = d.iloc[-1]
-            text += f"，最低的是{low['unit']}（{fmt(low[column])}）"
-        if not percent and len(d) > 3 and d[column].sum() > 0:
-            share = d[column].head(3).sum() / d[column].sum()
-            text += f"；前三名占全部的{share:.1%}"
-        shown = f"，图中为前{TOP_UNITS}名" if len(d) > TOP_UNITS else ""
-        return text + f"；共{len(d)}个单位{shown}。"
-
-    return caption
-
-
-def caption_outcomes_year(df: pd.DataFrame) -> str:
-    last_year = df["year"].max()
-    d = df[df["year"] == last_year].set_index("group")
-    disclosed = d["share"].reindex(["granted", "partially_granted"]).fillna(0).sum()
-    denied = d["share"].get("denied", 0.0)
-    return (f"{int(last_year)}年办理结果中，予以公开和部分公开合计占{_pct(disclosed)}，"
-            f"不予公开占{_pct(denied)}，共{_n(d['count'].sum())}件。")
-
-
-def caption_outcomes_unit(df: pd.DataFrame) -> str:
-    shares = df[df["group"].isin(["granted", "partially_granted"])].groupby("unit")["share"].sum(min_count=1)
-    d = shares.dropna().sort_values()
-    shown, total = df.attrs.get("units", (0, 0))
-    note = f"图中为办理总数最多的{shown}个单位（共{total}个）。" if shown < total else ""
-    if d.empty:
-        return note + "所选单位没有予以公开或部分公开的申请。"
-    return note + (f"予以公开和部分公开的比例最高的是{d.index[-1]}（{_pct(d.iloc[-1])}），"
-                   f"最低的是{d.index[0]}（{_pct(d.iloc[0])}）。")
-
-
-def caption_reasons(df: pd.DataFrame) -> str:
-    top = df.sort_values("requests", ascending=False).iloc[0]
-    total = df["requests"].sum()
-    label = re.sub(r"^\s*[\d一二三四五六七八九十]+\s*[.、．]\s*", "", str(top["label"]))
-    return (f"不予公开与无法提供共{_n(total)}件，最常见的理由是“{label}”"
-            f"（{_n(top['requests'])}件，占{top['requests'] / total:.1%}）。")
-
-
-def caption_appeals_counts(df: pd.DataFrame) -> str:
-    t = df[["review", "litigation", "pending"]].sum()
-    return (f"{_span(df)}行政复议{_n(t['review'])}件、行政诉讼{_n(t['litigation'])}件，"
-            f"尚未审结{_n(t['pending'])}件。")
-
-
-def caption_appeals_rates(df: pd.DataFrame) -> str:
-    d = df.dropna(subset=["review_rate"])
-    if d.empty:
-        return "所选年度没有可计算复议率的数据（办理总数为空）。"
-    last = d.iloc[-1]
-    return (f"{int(last['year'])}年每百件办理申请对应行政复议{last['review_rate']:.1f}件、"
-            f"行政诉讼{last['litigation_rate']:.1f}件。")
-
-
-def caption_correction(df: pd.DataFrame) -> str:
-    corrected = (df["review_corrected"].fillna(0) + df["litigation_corrected"].fillna(0)).sum()
-    decided = (df["review"].fillna(0) + df["litigation"].fillna(0) - df["pending"]).sum()
-    if decided <= 0:
-        return f"{_span(df)}没有已审结的复议诉讼。"
-    return f"{_span(df)}复议诉讼已审结{_n(decided)}件，其中结果纠正{_n(corrected)}件，纠错率{_pct(corrected / decided)}。"
-
-
-def caption_coverage(df: pd.DataFrame) -> str:
-    counts = df.groupby("label")["reports"].sum()
-    expected = counts.sum()
-    received = expected - counts.get("缺失", 0)
-    states = "、".join(f"{label}{_n(counts[label])}份" for label in ("缺失", "空白模板", "全零", "有错误")
-                       if counts.get(label, 0))
-    return f"{_span(df)}应报{_n(expected)}份，收到{_n(received)}份" + (f"；其中{states}。" if states else "，全部正常。")
-
-
 # ---- chart data ---------------------------------------------------------------------------------
 
 
@@ -211,11 +99,10 @@ def _coverage_per_year(s: Source) -> pd.DataFrame:
     return c.groupby(["year", "label"]).size().rename("reports").reset_index() if not c.empty else c
 
 
-_TYPE_ORDER = [form.REQUEST_COLUMN_LABELS[k] for k in form.REQUEST_COLUMN_PARTS]
-
-
 @dataclass(frozen=True)
 class ChartSpec:
+    """A chart of the catalogue with the data a slide draws it from and the caption under it."""
+
     name: str
     title: str
     part: str  # a key of PARTS
@@ -224,41 +111,29 @@ class ChartSpec:
     caption: Callable[[pd.DataFrame], str]
 
 
-_SPECS = [
-    ChartSpec("requests_trend", "申请量趋势", "requests", lambda s: s.per_year,
-              lambda d, t: charts.trend(d, {"new_received": "本年新收", "processed": "办理总数"}, t),
-              caption_requests_trend),
-    ChartSpec("applicant_types", "新收申请：按申请人类型", "requests", _types,
-              lambda d, t: charts.stacked_counts(d, "year", "type", "requests", t, _TYPE_ORDER),
-              caption_applicant_types),
-    ChartSpec("requests_ranking", "各单位新收申请", "requests", lambda s: s.per_unit,
-              lambda d, t: charts.ranking(d, "new_received", t, top=TOP_UNITS),
-              _caption_top("new_received", "新收申请")),
-    ChartSpec("outcomes_by_year", "办理结果构成（按年度）", "outcomes",
-              lambda s: analytics.outcome_shares(s.unit_year, "year"),
-              lambda d, t: charts.stacked_shares(d, "year", t), caption_outcomes_year),
-    ChartSpec("outcomes_by_unit", "办理结果构成（按单位）", "outcomes",
-              _outcomes_by_unit, lambda d, t: charts.stacked_shares(d, "unit", t), caption_outcomes_unit),
-    ChartSpec("outcome_reasons", "不予公开与无法提供：按理由", "outcomes", _reasons, charts.reasons, caption_reasons),
-    ChartSpec("disclosure_rate", "公开率排名", "outcomes", lambda s: s.per_unit,
-              lambda d, t: charts.ranking(d, "disclosure_rate", t, x_title="公开率", top=TOP_UNITS, percent=True),
-              _caption_top("disclosure_rate", "公开率", percent=True)),
-    ChartSpec("appeals_counts", "行政复议与行政诉讼数量", "appeals", lambda s: s.per_year,
-              lambda d, t: charts.grouped_counts(d, {"review": "行政复议", "litigation": "行政诉讼",
-                                                     "pending": "尚未审结"}, t), caption_appeals_counts),
-    ChartSpec("appeals_rates", "每百件办理申请的复议、诉讼数", "appeals", lambda s: s.per_year,
-              lambda d, t: charts.trend(d, {"review_rate": "复议率", "litigation_rate": "诉讼率"}, t,
-                                        y_title="件/百件"), caption_appeals_rates),
-    ChartSpec("correction_rate", "纠错率（结果纠正/已审结）", "appeals", lambda s: s.per_year,
-              lambda d, t: charts.trend(d, {"correction_rate": "纠错率"}, t, y_title="", percent=True),
-              caption_correction),
-    ChartSpec("appeals_ranking", "各单位复议与诉讼合计", "appeals", _appeals_per_unit,
-              lambda d, t: charts.ranking(d, "appeals", t, top=TOP_UNITS), _caption_top("appeals", "复议诉讼")),
-    ChartSpec("coverage_by_year", "报送情况（按年度）", "quality", _coverage_per_year,
-              lambda d, t: charts.stacked_counts(d, "year", "label", "reports", t, list(charts.STATE_COLORS)),
-              caption_coverage),
-]
-CHARTS: dict[str, ChartSpec] = {c.name: c for c in _SPECS}
+_SOURCES: dict[str, tuple[Callable[[Source], pd.DataFrame], Callable[[pd.DataFrame], str]]] = {
+    "requests_trend": (lambda s: s.per_year, caption_requests_trend),
+    "applicant_types": (_types, caption_applicant_types),
+    "requests_ranking": (lambda s: s.per_unit, caption_top("new_received", "新收申请")),
+    "outcomes_by_year": (lambda s: analytics.outcome_shares(s.unit_year, "year"), caption_outcomes_year),
+    "outcomes_by_unit": (_outcomes_by_unit, caption_outcomes_unit),
+    "outcome_reasons": (_reasons, caption_reasons),
+    "disclosure_rate": (lambda s: s.per_unit, caption_top("disclosure_rate", "公开率", percent=True)),
+    "appeals_counts": (lambda s: s.per_year, caption_appeals_counts),
+    "appeals_rates": (lambda s: s.per_year, caption_appeals_rates),
+    "correction_rate": (lambda s: s.per_year, caption_correction),
+    "appeals_ranking": (_appeals_per_unit, caption_top("appeals", "复议诉讼")),
+    "coverage_by_year": (_coverage_per_year, caption_coverage),
+}
+
+
+def _spec(chart: catalogue.Chart) -> ChartSpec:
+    data, caption = _SOURCES[chart.name]
+    return ChartSpec(chart.name, chart.title, chart.part, data,
+                     lambda d, t: chart.draw(d, t, TOP_UNITS), caption)
+
+
+CHARTS: dict[str, ChartSpec] = {name: _spec(c) for name, c in catalogue.CHARTS.items() if c.part}
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import pandas as pd
 from ..checks.frames import TEXT_SECTIONS
 from ..derived.similarity import reuse_frame, similarity_frame
 from .connection import read_connection
+from .selection import Filters, where
 
 CACHE_DDL = """
 CREATE TABLE IF NOT EXISTS text_similarity (
@@ -24,9 +25,6 @@ DOCS_SQL = f"""SELECT s.report_id, s.no AS section_no, s.text, r.unit_id, u.name
     FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
     WHERE r.is_current AND s.no IN {TEXT_SECTIONS}
     ORDER BY s.report_id, s.no"""
-
-REPORTS_SQL = """SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
-    FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY u.district, u.name, r.year"""
 
 
 def load_docs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -64,10 +62,13 @@ def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f"_tc_{table}"
 
 
-def text_reports(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Current reports: report_id, unit_id, unit, district, year."""
+def text_reports(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
+    """Current reports (of the selection `f`, when given): report_id, unit_id, unit, district, year."""
+    cond, params = where(f or Filters())
+    sql = f"""SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
+        FROM reports r JOIN units u USING (unit_id) WHERE {cond} ORDER BY u.district, u.name, r.year"""
     with read_connection(path) as con:
-        return con.execute(REPORTS_SQL).df()
+        return con.execute(sql, params).df()
 
 
 def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) -> str:
