@@ -10,6 +10,7 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 STATUS_LABELS = {"failed": "未通过", "not_evaluated": "未能核对"}
 NOT_EVALUATED = "not_evaluated"
 OUTCOME_LABELS = {"stored": "已入库", "new_version": "新版本", "unchanged": "未变化", "failed": "失败"}
+PACK_PARTS = {"requests": "申请量", "outcomes": "办理结果", "appeals": "复议诉讼", "quality": "报送与问题"}
 COVERAGE_STATES = {
     "missing": "缺失",
     "blank": "空白模板",

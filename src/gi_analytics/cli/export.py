@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..labels import PACK_PARTS
 from .common import EXIT_OK, add_db_argument, fail
 
 if TYPE_CHECKING:
@@ -20,15 +21,13 @@ HELP = "导出会议材料（pptx/pdf）、图表（png/svg）或表格（csv/xl
 
 
 def configure_export(p: argparse.ArgumentParser) -> None:
-    from ..export.pack import PARTS
-
     p.add_argument("kind", choices=list(KINDS), help="pack：会议材料；chart：单张图表；table：表格")
     p.add_argument("name", nargs="?", help="图表或表格的名称（不写则列出全部名称）")
     p.add_argument("--out", type=Path, help="输出文件，类型由扩展名决定")
     add_db_argument(p)
     p.add_argument("--district", help="区县名称（会议材料必填；图表和表格不写则为全部区县）")
     p.add_argument("--years", help="年度或年度范围，如 2023 或 2021-2023（默认：全部年度）")
-    p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PARTS)}）")
+    p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PACK_PARTS)}）")
     p.add_argument("--width", type=int, help="图表宽度（像素，PNG 为其 2 倍）")
     p.add_argument("--height", type=int, help="图表高度（像素）")
 

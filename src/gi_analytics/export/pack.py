@@ -19,7 +19,7 @@ from .. import form_spec as form
 from ..analytics import Filters
 from ..charts import catalogue
 from ..charts.catalogue import TOP_UNITS
-from ..labels import parse_year_range
+from ..labels import PACK_PARTS, parse_year_range
 from .captions import (
     caption_appeals_counts,
     caption_appeals_rates,
@@ -36,7 +36,7 @@ from .images import ExportError, figure_images, warm_up
 from .slides import Pack, Slide
 from .tables import labelled
 
-PARTS = {"requests": "申请量", "outcomes": "办理结果", "appeals": "复议诉讼", "quality": "报送与问题"}
+PARTS = PACK_PARTS
 SLIDE_SIZE = (1100, 560)  # CSS pixels of a chart on a 16:9 slide
 ROWS_PER_SLIDE = 12
 MAX_FINDING_UNITS = 36

@@ -8,7 +8,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
-from gi_analytics.readers import Document, ReadError, docx, html, pdf, txt
+from gi_analytics.readers import Document, ReadError, html, txt
+from gi_analytics.readers.deferred import docx, pdf  # python-docx and pdfplumber load on first use
 
 MAX_BYTES = 50 * 2**20
 SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
