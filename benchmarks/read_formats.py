@@ -13,8 +13,8 @@ from pathlib import Path
 
 from gi_analytics.readers import Document, files, pdf
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "ingest"
-PDFS = ["huaian-city-2024.pdf", "hongze-district-2024.pdf"]
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+PDFS = ["real-pdf/huaian-city-2024.pdf", "real-pdf/hongze-district-2024.pdf"]
 OTHERS = ["official-template-2021.docx", "000_32c9a0a42e9b7f0e.txt"]
 
 

@@ -1,5 +1,11 @@
 """Shared fixtures. Each fixture says what it builds; add yours below with its own docstring.
 
+`demo_db` is the bundled demo district (data/reports/) ingested once per test run: read it, never write to it.
+
+Markers: tests are marked `slow` (whole districts, subprocesses, the app through AppTest, fuzzing) and
+`browser` (Chromium: images, the meeting pack, Playwright) by where they live, below; the fast subset is
+`pytest -m "not slow and not browser"`.
+
 Dashboard fixtures (`empty_db`, `small_db`, `clear_streamlit_cache`) build real DuckDB files in tmp_path from
 the project's schema.sql. `small_db` writes rows with plain SQL so that its findings sit at known places
 (see SMALL_DB below); tests that need parsed files use the importer instead.
@@ -19,6 +25,7 @@ from gi_analytics import form_spec as form
 
 SCHEMA = Path(__file__).resolve().parents[1] / "src" / "gi_analytics" / "store" / "schema.sql"
 
+
 def table_rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal means the same database, whatever the file's bytes."""
     con = duckdb.connect(str(path), read_only=True)
@@ -27,7 +34,6 @@ def table_rows(path: Path) -> dict[str, list[tuple]]:
         return {n: sorted(con.execute(f"SELECT * FROM {n}").fetchall(), key=repr) for n in names}
     finally:
         con.close()
-
 
 
 def init_db(path: Path) -> duckdb.DuckDBPyConnection:
@@ -66,8 +72,16 @@ SMALL_DISTRICT = "示例区"
 SMALL_UNITS = ("甲镇", "乙镇", "丙街道")
 SMALL_YEARS = (2021, 2022, 2023)
 SMALL_MISSING = (("乙镇", 2023),)
-SMALL_FINDING = KnownFinding("甲镇", 2022, "requests.balance", "error", "requests", "new_received", "total",
-                             "总计列：本年新收12件+上年结转0件≠办理结果10件+结转下年度1件")
+SMALL_FINDING = KnownFinding(
+    "甲镇",
+    2022,
+    "requests.balance",
+    "error",
+    "requests",
+    "new_received",
+    "total",
+    "总计列：本年新收12件+上年结转0件≠办理结果10件+结转下年度1件",
+)
 
 
 def _requests(unit_no: int, year: int) -> int:
@@ -78,8 +92,15 @@ def _cells(report_id: int, new: int, zero: bool) -> list[tuple]:
     """A plausible requests + appeals table: totals only plus the natural-person split."""
     granted, denied = new // 2, new // 4
     unavailable = new - granted - denied
-    rows = {"new_received": new, "carried_over": 0, "granted": granted, "denied_state_secret": denied,
-            "unavailable_not_held": unavailable, "total_processed": new, "carried_forward": 0}
+    rows = {
+        "new_received": new,
+        "carried_over": 0,
+        "granted": granted,
+        "denied_state_secret": denied,
+        "unavailable_not_held": unavailable,
+        "total_processed": new,
+        "carried_forward": 0,
+    }
     out = []
     for row, value in rows.items():
         v = 0 if zero else value
@@ -109,8 +130,11 @@ def build_small_db(path: Path) -> SmallDb:
         con.execute("INSERT INTO units VALUES (?, ?, ?, ?)", [unit_no + 1, unit, SMALL_DISTRICT, kind])
         for year in SMALL_YEARS:
             if (unit, year) in SMALL_MISSING:
-                con.execute("INSERT INTO findings VALUES (NULL, ?, ?, 'series.missing_report', 'warning', 'failed',"
-                            " NULL, NULL, NULL, NULL, NULL, NULL, ?)", [unit_no + 1, year, f"缺少{year}年度报告"])
+                con.execute(
+                    "INSERT INTO findings VALUES (NULL, ?, ?, 'series.missing_report', 'warning', 'failed',"
+                    " NULL, NULL, NULL, NULL, NULL, NULL, ?)",
+                    [unit_no + 1, year, f"缺少{year}年度报告"],
+                )
                 continue
             versions = 2 if (unit, year) == ("乙镇", 2021) else 1
             for version in range(1, versions + 1):
@@ -118,29 +142,89 @@ def build_small_db(path: Path) -> SmallDb:
                 text = f"{unit}{year}年政府信息公开工作年度报告 第{version}版 <script>alert(1)</script>"
                 digest = hashlib.sha256(text.encode()).hexdigest()
                 con.execute("INSERT INTO originals VALUES (?, ?)", [digest, text.encode()])
-                con.execute("INSERT INTO reports VALUES (?, ?, ?, '2021', ?, ?, ?, 'txt', ?, ?, ?, ?)",
-                            [report_id, unit_no + 1, year, f"{year}-01-01", f"{year}-12-31",
-                             f"{unit}{year}.txt", digest, version, version == versions, now])
+                con.execute(
+                    "INSERT INTO reports VALUES (?, ?, ?, '2021', ?, ?, ?, 'txt', ?, ?, ?, ?)",
+                    [
+                        report_id,
+                        unit_no + 1,
+                        year,
+                        f"{year}-01-01",
+                        f"{year}-12-31",
+                        f"{unit}{year}.txt",
+                        digest,
+                        version,
+                        version == versions,
+                        now,
+                    ],
+                )
                 zero = (unit, year) == ("丙街道", 2021)
                 new = 12 if (unit, year) == ("甲镇", 2022) else _requests(unit_no, year)
                 if version == versions:
                     requests[(unit, year)] = 0 if zero else new
                 con.executemany("INSERT INTO cells VALUES (?, ?, ?, ?, ?, ?)", _cells(report_id, new, zero))
                 for no, spec in enumerate(form.SECTIONS, start=1):
-                    con.execute("INSERT INTO sections VALUES (?, ?, ?, ?)",
-                                [report_id, no, spec.title, f"{unit}{year}年{spec.title}。<b>无</b>"])
+                    con.execute(
+                        "INSERT INTO sections VALUES (?, ?, ?, ?)",
+                        [report_id, no, spec.title, f"{unit}{year}年{spec.title}。<b>无</b>"],
+                    )
                 if zero:
-                    con.execute("INSERT INTO findings VALUES (?, ?, ?, 'report.all_zero', 'info', 'failed',"
-                                " NULL, NULL, NULL, NULL, NULL, NULL, '表三、表四全部为0')",
-                                [report_id, unit_no + 1, year])
+                    con.execute(
+                        "INSERT INTO findings VALUES (?, ?, ?, 'report.all_zero', 'info', 'failed',"
+                        " NULL, NULL, NULL, NULL, NULL, NULL, '表三、表四全部为0')",
+                        [report_id, unit_no + 1, year],
+                    )
                 f = SMALL_FINDING
                 if (unit, year) == (f.unit, f.year):
-                    con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?, NULL, 13, 11, ?)",
-                                [report_id, unit_no + 1, year, f.check_id, f.severity, f.tbl, f.row_key,
-                                 f.col_key, f.message])
+                    con.execute(
+                        "INSERT INTO findings VALUES (?, ?, ?, ?, ?, 'failed', ?, ?, ?, NULL, 13, 11, ?)",
+                        [
+                            report_id,
+                            unit_no + 1,
+                            year,
+                            f.check_id,
+                            f.severity,
+                            f.tbl,
+                            f.row_key,
+                            f.col_key,
+                            f.message,
+                        ],
+                    )
     con.execute("CHECKPOINT")
     con.close()
     return SmallDb(path, SMALL_DISTRICT, SMALL_UNITS, SMALL_YEARS, SMALL_MISSING, SMALL_FINDING, requests)
+
+
+ROOT = Path(__file__).resolve().parents[1]
+BROWSER = ("app/test_e2e.py", "app/test_page_export.py", "export/test_export.py")
+SLOW = ("app/", "robustness/", "cli/test_cli.py", "demo/test_demo_district.py")
+SLOW_TESTS = {  # single tests of a second or more in otherwise fast files
+    "test_every_bundled_file_parses_to_the_report_it_was_made_from",
+    "test_materialized_figures_equal_the_cells",
+    "test_materialized_states_equal_the_findings",
+    "test_queries_read_the_table_as_the_fallback_computes",
+    "test_readers_never_see_a_partial_batch_while_writes_go_on",
+    "test_chunked_batch_writes_the_same_rows",
+    "test_term_counts_leave_unit_names_out",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = item.path.relative_to(ROOT / "tests").as_posix()
+        if where.startswith(BROWSER):
+            item.add_marker(pytest.mark.browser)
+        if where.startswith(SLOW) or item.originalname in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo district (data/reports/ with its units.csv), ingested once per test run. Read only."""
+    from gi_analytics.ingest.pipeline import DEMO_REPORTS, DEMO_UNITS, ingest_paths
+
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    ingest_paths([DEMO_REPORTS], db, units_csv=DEMO_UNITS, workers=1)
+    return db
 
 
 @pytest.fixture

@@ -28,8 +28,10 @@ LAYERS = (
     ("cli", "app", "__main__", "__init__"),
 )
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
-SQL = re.compile(r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+INTO|DELETE\s+FROM|CREATE\s+(OR\s+REPLACE\s+)?(TABLE|VIEW|SEQUENCE)"
-                 r"|UPDATE\s+\w+\s+SET|ATTACH\b|CHECKPOINT|PRAGMA)\b")
+SQL = re.compile(
+    r"\b(SELECT\b[\s\S]*\bFROM|INSERT\s+INTO|DELETE\s+FROM|CREATE\s+(OR\s+REPLACE\s+)?(TABLE|VIEW|SEQUENCE)"
+    r"|UPDATE\s+\w+\s+SET|ATTACH\b|CHECKPOINT|PRAGMA)\b"
+)
 
 
 def module_name(path: Path) -> str:
@@ -88,8 +90,12 @@ def test_every_module_has_a_layer() -> None:
 
 
 def test_imports_point_down_the_layers() -> None:
-    upward = sorted(f"{a} -> {b}" for a, targets in graph().items() for b in targets
-                    if b != "gi_analytics" and a != "gi_analytics" and layer(b) > layer(a))
+    upward = sorted(
+        f"{a} -> {b}"
+        for a, targets in graph().items()
+        for b in targets
+        if b != "gi_analytics" and a != "gi_analytics" and layer(b) > layer(a)
+    )
     assert upward == []
 
 
@@ -102,7 +108,7 @@ def test_the_import_graph_has_no_cycle() -> None:
         state[node] = 1
         for nxt in sorted(edges.get(node, ())):
             if state.get(nxt) == 1:
-                cycles.append(" -> ".join([*trail[trail.index(nxt):], nxt]))
+                cycles.append(" -> ".join([*trail[trail.index(nxt) :], nxt]))
             elif nxt in edges and not state.get(nxt):
                 visit(nxt, [*trail, nxt])
         state[node] = 2
@@ -129,8 +135,11 @@ def _strings(path: Path) -> list[str]:
 
 def test_sql_lives_only_in_store() -> None:
     outside = [p for name, p in modules().items() if not name.startswith("gi_analytics.store")]
-    offenders = sorted(str(p.relative_to(ROOT)) for p in outside
-                       if any(SQL.search(s) for s in _strings(p)) or "duckdb" in _imported_roots(p))
+    offenders = sorted(
+        str(p.relative_to(ROOT))
+        for p in outside
+        if any(SQL.search(s) for s in _strings(p)) or "duckdb" in _imported_roots(p)
+    )
     assert offenders == []
     assert SQL.search("SELECT a FROM b") and SQL.search("INSERT INTO t VALUES (1)")
 
@@ -138,24 +147,35 @@ def test_sql_lives_only_in_store() -> None:
 def _imported_roots(path: Path) -> set[str]:
     """Top-level packages imported at run time (annotation-only imports left out)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    nodes = [n for n in ast.walk(tree) if id(n) not in _type_checking_nodes(tree)]
+    skip = _type_checking_nodes(tree)
+    nodes = [n for n in ast.walk(tree) if id(n) not in skip]
     roots = {a.name.split(".")[0] for n in nodes if isinstance(n, ast.Import) for a in n.names}
-    return roots | {(n.module or "").split(".")[0] for n in nodes if isinstance(n, ast.ImportFrom) and not n.level}
+    return roots | {
+        (n.module or "").split(".")[0] for n in nodes if isinstance(n, ast.ImportFrom) and not n.level
+    }
 
 
 def test_streamlit_only_in_the_app() -> None:
     """app.py and pages/ are outside the package; benchmarks drive the app through streamlit's AppTest."""
     allowed = PACKAGE / "app"
-    offenders = sorted(str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py")
-                       if "streamlit" in _imported_roots(p) and allowed not in p.parents)
+    offenders = sorted(
+        str(p.relative_to(ROOT))
+        for p in PACKAGE.rglob("*.py")
+        if "streamlit" in _imported_roots(p) and allowed not in p.parents
+    )
     assert offenders == []
     assert "streamlit" in _imported_roots(allowed / "ui.py")
 
 
-
 def test_modules_and_pages_stay_small() -> None:
-    big = {str(p.relative_to(ROOT)): n for p in PACKAGE.rglob("*.py")
-           if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 400}
-    pages = {str(p.relative_to(ROOT)): n for p in (ROOT / "pages").glob("*.py")
-             if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 100}
+    big = {
+        str(p.relative_to(ROOT)): n
+        for p in PACKAGE.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 400
+    }
+    pages = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "pages").glob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) >= 100
+    }
     assert big == {} and pages == {}

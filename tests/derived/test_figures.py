@@ -15,17 +15,8 @@ from gi_analytics import analytics as a
 from gi_analytics import form_spec as form
 from gi_analytics.analytics import Filters
 from gi_analytics.derived import figures
-from gi_analytics.ingest import pipeline as importer
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "data" / "reports"
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    importer.ingest_paths([DEMO], db, units_csv=DEMO / "units.csv", workers=1)
-    return db
 
 
 def _read(db: Path, sql: str) -> pd.DataFrame:
@@ -38,26 +29,39 @@ def _read(db: Path, sql: str) -> pd.DataFrame:
 
 def expected_figures(db: Path) -> pd.DataFrame:
     """Per current report, from the long cells table with pandas (not figures.py's SQL)."""
-    cells = _read(db, "SELECT c.* FROM cells c JOIN reports r USING (report_id) WHERE r.is_current "
-                      "AND c.state = 'number'")
+    cells = _read(
+        db,
+        "SELECT c.* FROM cells c JOIN reports r USING (report_id) WHERE r.is_current AND c.state = 'number'",
+    )
     req = cells[(cells["tbl"] == "requests")]
-    total = req[req["col_key"] == "total"].pivot_table(index="report_id", columns="row_key", values="value",
-                                                       aggfunc="sum")
+    total = req[req["col_key"] == "total"].pivot_table(
+        index="report_id", columns="row_key", values="value", aggfunc="sum"
+    )
     out = pd.DataFrame(index=total.index)
-    for col, row in {"new_received": "new_received", "carried_over": "carried_over",
-                     "processed": "total_processed", "carried_forward": "carried_forward"}.items():
+    for col, row in {
+        "new_received": "new_received",
+        "carried_over": "carried_over",
+        "processed": "total_processed",
+        "carried_forward": "carried_forward",
+    }.items():
         out[col] = total.get(row)
     for group in form.OUTCOME_GROUPS:
         rows = [k for k, g in form.ROW_GROUP.items() if g == group and k != "other" and k in total]
         out[group] = total[rows].sum(axis=1, min_count=1) if rows else np.nan
     if "other" in total:  # 2019 form: one row for "other" instead of three sub-rows
         out["other"] = out["other"].fillna(total["other"])
-    new = req[req["row_key"] == "new_received"].pivot_table(index="report_id", columns="col_key", values="value")
+    new = req[req["row_key"] == "new_received"].pivot_table(
+        index="report_id", columns="col_key", values="value"
+    )
     for col in form.REQUEST_COLUMN_PARTS:
         out[f"new_{col}"] = new.get(col)
-    app = cells[cells["tbl"] == "appeals"].pivot_table(index="report_id", columns=["row_key", "col_key"],
-                                                       values="value", aggfunc="sum")
-    for name, procs in {"review": ["review"], "litigation": ["litigation_direct", "litigation_after_review"]}.items():
+    app = cells[cells["tbl"] == "appeals"].pivot_table(
+        index="report_id", columns=["row_key", "col_key"], values="value", aggfunc="sum"
+    )
+    for name, procs in {
+        "review": ["review"],
+        "litigation": ["litigation_direct", "litigation_after_review"],
+    }.items():
         for suffix, col in (("", "total"), ("_corrected", "corrected"), ("_pending", "pending")):
             parts = [app[(p, col)] for p in procs if (p, col) in app]
             out[name + suffix] = pd.concat(parts, axis=1).sum(axis=1, min_count=1) if parts else np.nan
@@ -70,8 +74,9 @@ def test_materialized_figures_equal_the_cells(demo_db):
     want = expected_figures(demo_db).reindex(got.index)
     columns = [*figures.COUNT_COLUMNS, *figures.TYPE_COLUMNS]
     assert want["new_received"].notna().sum() > 100  # the demo really has numbers to compare
-    pd.testing.assert_frame_equal(got[columns].astype("float64"), want[columns].astype("float64"),
-                                  check_names=False)
+    pd.testing.assert_frame_equal(
+        got[columns].astype("float64"), want[columns].astype("float64"), check_names=False
+    )
 
 
 def test_materialized_states_equal_the_findings(demo_db):
@@ -82,7 +87,10 @@ def test_materialized_states_equal_the_findings(demo_db):
         n = failed[failed["severity"] == severity].groupby("report_id").size()
         assert got[col].to_dict() == n.reindex(got.index, fill_value=0).to_dict(), col
     unchecked = x[x["status"] == "not_evaluated"].groupby("report_id").size()
-    assert unchecked.sum() > 0 and got["not_evaluated"].to_dict() == unchecked.reindex(got.index, fill_value=0).to_dict()
+    assert (
+        unchecked.sum() > 0
+        and got["not_evaluated"].to_dict() == unchecked.reindex(got.index, fill_value=0).to_dict()
+    )
     for check, col in (("report.blank_tables", "blank"), ("report.all_zero", "all_zero")):
         ids = set(failed.loc[failed["check_id"] == check, "report_id"])
         assert set(got.index[got[col]]) == ids, col
@@ -92,8 +100,19 @@ def test_materialized_states_equal_the_findings(demo_db):
     assert set(got.index[got["flag"] == "error"]) == errors
 
 
-@pytest.mark.parametrize("query", [a.unit_year, a.coverage, a.key_figures, a.applicant_types, a.outcome_reasons,
-                                   a.report_index, a.report_flags], ids=lambda q: q.__name__)
+@pytest.mark.parametrize(
+    "query",
+    [
+        a.unit_year,
+        a.coverage,
+        a.key_figures,
+        a.applicant_types,
+        a.outcome_reasons,
+        a.report_index,
+        a.report_flags,
+    ],
+    ids=lambda q: q.__name__,
+)
 def test_queries_read_the_table_as_the_fallback_computes(demo_db, tmp_path, query):
     """A database written before report_figures existed gives the same answers (figures computed inline)."""
     old = tmp_path / "old.duckdb"
@@ -109,7 +128,15 @@ def test_totals_in_sql_equal_the_pandas_aggregate(demo_db):
     df = a.unit_year(str(demo_db), Filters())
     for by in ("year", "unit"):
         sql, pandas = a.totals(str(demo_db), Filters(), by), a.aggregate(df, by)
-        cols = [by, "reports", *figures.COUNT_COLUMNS, "disclosure_rate", "correction_rate", "flag", "flag_text"]
+        cols = [
+            by,
+            "reports",
+            *figures.COUNT_COLUMNS,
+            "disclosure_rate",
+            "correction_rate",
+            "flag",
+            "flag_text",
+        ]
         pd.testing.assert_frame_equal(sql[cols], pandas[cols], check_dtype=False)
 
 
@@ -122,7 +149,9 @@ def test_coverage_follows_the_missing_report_rule(demo_db):
     missing = a.findings(str(demo_db), Filters(), checks=["series.missing_report"])
     shown = grid[grid["state"] == "missing"]
     assert len(shown) > 0
-    assert set(zip(shown["unit"], shown["year"], strict=True)) == set(zip(missing["unit"], missing["year"], strict=True))
+    assert set(zip(shown["unit"], shown["year"], strict=True)) == set(
+        zip(missing["unit"], missing["year"], strict=True)
+    )
     kf = a.key_figures(str(demo_db), Filters()).set_index("year")
     sample_units = _read(demo_db, "SELECT count(*) AS n FROM units WHERE district = '示例区'")["n"].iloc[0]
     assert kf.loc[2021, "expected"] == sample_units + 1 and kf.loc[2020, "expected"] == sample_units

@@ -17,9 +17,9 @@ from reportlab.pdfgen import canvas
 
 from gi_analytics.readers import Document, ReadError, TableBlock, TextBlock, docx, files, html, pdf, txt
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
-HUAIAN = FIXTURES / "huaian-city-2024.pdf"
-HONGZE = FIXTURES / "hongze-district-2024.pdf"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+HUAIAN = FIXTURES / "real-pdf" / "huaian-city-2024.pdf"
+HONGZE = FIXTURES / "real-pdf" / "hongze-district-2024.pdf"
 TEMPLATE = FIXTURES / "official-template-2021.docx"
 PINGCHANGGUAN = FIXTURES / "000_32c9a0a42e9b7f0e.txt"
 OPENINGS = sorted((FIXTURES / "real-openings").glob("*.txt"))
@@ -310,7 +310,7 @@ def _numeric_tails(doc: Document, width: int, count: int) -> list[list[int]]:
 
 
 def test_pdf_huaian_requests_grid_matches_hand_read_values(huaian: Document) -> None:
-    expected = json.loads((FIXTURES / "huaian-city-2024.expected.json").read_text(encoding="utf-8"))
+    expected = json.loads((FIXTURES / "real-pdf" / "huaian-city-2024.expected.json").read_text(encoding="utf-8"))
     assert huaian.pages == 6
     assert _numeric_tails(huaian, 10, 7) == [list(row.values()) for row in expected["requests"].values()]
     appeals = [v for group in expected["appeals"].values() for v in group.values()]

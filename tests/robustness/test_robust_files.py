@@ -26,7 +26,7 @@ from gi_analytics.store import Outcome
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SAMPLE = FIXTURES / "000_32c9a0a42e9b7f0e.txt"  # 平昌关镇 2021
 HUAIAN = FIXTURES / "real-pdf" / "huaian-city-2024.pdf"
-TEMPLATE = FIXTURES / "ingest" / "official-template-2021.docx"
+TEMPLATE = FIXTURES / "official-template-2021.docx"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..labels import display_width
@@ -36,3 +37,26 @@ def format_table(header: list[str], rows: list[list[str]]) -> str:
         lines.append("  ".join(cells).rstrip())
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+class ProgressBar:
+    """The command line's one progress style: a tqdm bar on stderr, created on the first progress call (when
+    the total is known); `with ProgressBar("导入", "份") as progress: run(progress=progress)`."""
+
+    def __init__(self, desc: str, unit: str) -> None:
+        self.desc, self.unit, self.bar = desc, unit, None
+
+    def __enter__(self) -> Callable[[int, int, str], None]:
+        return self.update
+
+    def update(self, done: int, total: int, name: str) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=total, unit=self.unit, desc=self.desc, file=sys.stderr, dynamic_ncols=True)
+        self.bar.set_postfix_str(name, refresh=False)
+        self.bar.update(done - self.bar.n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()

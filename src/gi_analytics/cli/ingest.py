@@ -1,16 +1,15 @@
 """`gi-analytics ingest PATHS… | --demo`: files and folders -> the database, one atomic write, a table of
-outcomes. Progress on stderr as one tqdm bar (the only progress style of the command line)."""
+outcomes, with common.ProgressBar on stderr."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..labels import OUTCOME_LABELS
-from .common import EXIT_ERRORS, EXIT_OK, add_db_argument, fail, format_table
+from .common import EXIT_ERRORS, EXIT_OK, ProgressBar, add_db_argument, fail, format_table
 
 if TYPE_CHECKING:
     from ..store.records import FileOutcome
@@ -44,7 +43,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     db = args.db
     units = args.units or (DEMO_UNITS if args.demo and DEMO_UNITS.exists() else None)
     try:
-        with _progress_bar() as progress:
+        with ProgressBar("导入", "份") as progress:
             result = ingest_paths(
                 paths, db, district=args.district, unit=args.unit, year=args.year, units_csv=units,
                 progress=progress, workers=args.workers, rebuild=args.rebuild,
@@ -56,27 +55,6 @@ def run_ingest(args: argparse.Namespace) -> int:
     print(format_outcomes(result.files))
     print(f"\n数据库：{db}；共 {len(result.files)} 个文件，失败 {len(result.failed)} 个")
     return EXIT_OK if result.ok else EXIT_ERRORS
-
-
-class _progress_bar:  # noqa: N801 - used as a context manager like a function
-    """A tqdm bar on stderr, created on the first progress call (when the total is known)."""
-
-    def __init__(self) -> None:
-        self.bar = None
-
-    def __enter__(self) -> Callable[[int, int, str], None]:
-        return self.update
-
-    def update(self, done: int, total: int, name: str) -> None:
-        from tqdm import tqdm
-
-        if self.bar is None:
-            self.bar = tqdm(total=total, unit="份", desc="导入", file=sys.stderr, dynamic_ncols=True)
-        self.bar.update(done - self.bar.n)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def format_outcomes(files: Sequence[FileOutcome]) -> str:
