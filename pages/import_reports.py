@@ -6,23 +6,24 @@ import streamlit as st
 from gi_analytics.app import ui
 from gi_analytics.ingest import pipeline as importer
 from gi_analytics.labels import OUTCOME_LABELS
+from gi_analytics.readers import uploads
 
 ui.route_through_app()
 
 st.title("导入")
-st.caption(f"支持 TXT、HTML、DOCX、PDF 及其 zip 压缩包；单个文件不超过 {ui.MAX_FILE_MB} MB，一次最多 "
-           f"{ui.MAX_FILES} 个文件。导入到当前数据库 `{ui.db_path()}`；同一单位同一年度的新文件会成为新版本，"
+st.caption(f"支持 TXT、HTML、DOCX、PDF 及其 zip 压缩包；单个文件不超过 {uploads.MAX_FILE_MB} MB，一次最多 "
+           f"{uploads.MAX_FILES} 个文件。导入到当前数据库 `{ui.db_path()}`；同一单位同一年度的新文件会成为新版本，"
            "旧版本保留。")
 
 with st.form("upload", clear_on_submit=True):
-    uploads = st.file_uploader("选择报告文件", type=list(ui.UPLOAD_SUFFIXES), accept_multiple_files=True)
+    uploads = st.file_uploader("选择报告文件", type=list(uploads.UPLOAD_SUFFIXES), accept_multiple_files=True)
     district = st.text_input("区县（可选，文件名和标题中没有时使用）", max_chars=40)
     submitted = st.form_submit_button("开始导入", type="primary", icon=":material/upload:")
 
 if submitted and not uploads:
     st.warning("请先选择文件。")
 if submitted and uploads:
-    items, refused = ui.unpack_uploads([(u.name, u.getvalue()) for u in uploads])
+    items, refused = uploads.unpack_uploads([(u.name, u.getvalue()) for u in uploads])
     bar = st.progress(0.0, text="正在读取…")
 
     def progress(done: int, total: int, name: str) -> None:

@@ -152,14 +152,14 @@ def test_unpack_uploads_limits():
     import io
     import zipfile
 
-    from gi_analytics.app import ui
+    from gi_analytics.readers import uploads
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("a/甲镇2021.txt", "报告")
         z.writestr("evil.exe", "MZ")
-        z.writestr("big.txt", b"0" * (ui.MAX_FILE_MB * 2**20 + 1))
-    items, refused = ui.unpack_uploads([("x.zip", buf.getvalue()), ("b.pdf", b"%PDF"), ("bad.zip", b"PK")])
+        z.writestr("big.txt", b"0" * (uploads.MAX_FILE_MB * 2**20 + 1))
+    items, refused = uploads.unpack_uploads([("x.zip", buf.getvalue()), ("b.pdf", b"%PDF"), ("bad.zip", b"PK")])
     assert [n for n, _ in items] == ["x.zip/a/甲镇2021.txt", "b.pdf"]
     reasons = dict(refused)
     assert "不支持" in reasons["x.zip/evil.exe"] and "MB" in reasons["x.zip/big.txt"]

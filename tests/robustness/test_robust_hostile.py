@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 from gi_analytics import analytics, store
 from gi_analytics.analytics import Filters
-from gi_analytics.app import ui
 from gi_analytics.ingest.pipeline import ingest_paths
+from gi_analytics.readers import uploads
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -146,30 +146,30 @@ def _patched(data: bytes, local_at: int, central_at: int, pack: str, value: int)
 
 
 def test_upload_type_and_count_limits() -> None:
-    assert set(ui.UPLOAD_SUFFIXES) == {"txt", "html", "htm", "docx", "pdf", "zip"}
-    many = [(f"{n}.txt", b"x") for n in range(ui.MAX_FILES + 3)]
-    items, refused = ui.unpack_uploads(many)
-    assert len(items) == ui.MAX_FILES and len(refused) == 3 and "上限" in refused[0][1]
+    assert set(uploads.UPLOAD_SUFFIXES) == {"txt", "html", "htm", "docx", "pdf", "zip"}
+    many = [(f"{n}.txt", b"x") for n in range(uploads.MAX_FILES + 3)]
+    items, refused = uploads.unpack_uploads(many)
+    assert len(items) == uploads.MAX_FILES and len(refused) == 3 and "上限" in refused[0][1]
 
 
 def test_zip_contents_are_limited_in_type_size_and_nesting() -> None:
     archive = _zip({"a.txt": b"ok", "b.exe": b"MZ", "inner.zip": _zip({"c.txt": b"x"}), "d.pdf": b"%PDF-1.4"})
-    big = _patched(_zip({"big.txt": b"x"}), 22, 24, "<I", (ui.MAX_FILE_MB + 1) * 2**20)  # a declared 51 MB
-    items, refused = ui.unpack_uploads([("reports.zip", archive), ("big.zip", big)])
+    big = _patched(_zip({"big.txt": b"x"}), 22, 24, "<I", (uploads.MAX_FILE_MB + 1) * 2**20)  # a declared 51 MB
+    items, refused = uploads.unpack_uploads([("reports.zip", archive), ("big.zip", big)])
     assert [name for name, _ in items] == ["reports.zip/a.txt", "reports.zip/d.pdf"]
     reasons = dict(refused)
     assert (
         "不支持的文件类型" in reasons["reports.zip/b.exe"]
         and "不支持的文件类型" in reasons["reports.zip/inner.zip"]
     )
-    assert f"{ui.MAX_FILE_MB} MB" in reasons["big.zip/big.txt"]
+    assert f"{uploads.MAX_FILE_MB} MB" in reasons["big.zip/big.txt"]
 
 
 def test_zip_expanding_past_the_total_limit_stops_there() -> None:
     size = 40 * 2**20
-    entries = {f"{n}.txt": b"\n" * size for n in range(ui.MAX_ZIP_TOTAL_MB * 2**20 // size + 2)}
-    items, refused = ui.unpack_uploads([("many.zip", _zip(entries))])
-    assert sum(len(d) for _, d in items) <= ui.MAX_ZIP_TOTAL_MB * 2**20
+    entries = {f"{n}.txt": b"\n" * size for n in range(uploads.MAX_ZIP_TOTAL_MB * 2**20 // size + 2)}
+    items, refused = uploads.unpack_uploads([("many.zip", _zip(entries))])
+    assert sum(len(d) for _, d in items) <= uploads.MAX_ZIP_TOTAL_MB * 2**20
     assert refused and all("解压后超过" in reason for _, reason in refused)
 
 
@@ -186,6 +186,6 @@ def test_zip_expanding_past_the_total_limit_stops_there() -> None:
 )
 def test_damaged_zip_uploads_are_refused_not_raised(make) -> None:
     good = _zip({"a.txt": bytes(range(256)) * 64})
-    items, refused = ui.unpack_uploads([("bad.zip", make(good)), ("ok.txt", b"fine")])
+    items, refused = uploads.unpack_uploads([("bad.zip", make(good)), ("ok.txt", b"fine")])
     assert items == [("ok.txt", b"fine")]
     assert refused == [("bad.zip", "压缩包已损坏或已加密，无法打开")]
