@@ -146,7 +146,9 @@ def _first_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
     )
 
 
-def _sections(lines: list[Line], headings: dict[int, int], skip: set[int], title_line: int | None) -> list[Section]:
+def _sections(
+    lines: list[Line], headings: dict[int, int], skip: set[int], title_line: int | None
+) -> list[Section]:
     """Each heading's text up to the next heading, without table lines, repeated headings or the title."""
     title = compact(line_text(lines[title_line])) if title_line is not None else None
     ordered = sorted(headings.items(), key=lambda item: item[1])

@@ -53,6 +53,7 @@ class RowRead:
     line: int
     tokens: list[str] = field(default_factory=list)
     grid: bool = False
+    inline: bool = False  # values stand on the label's own line (tabs, pipes), not one cell per line
 
 
 @dataclass
@@ -81,10 +82,13 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
             rows += [row] if row else []
             current = None
             continue
+        if current is not None and current.line != index and current.inline and not any(line.cells):
+            continue  # an empty line after a row whose values stand on its own line is no blank cell
         for text in line.cells:
             if is_value_text(text):
                 if current is not None:
                     current.tokens.append(text)
+                    current.inline = current.inline or current.line == index
                 continue
             label, tail = split_label_tail(compact(text))
             group = _group_header(label)
@@ -182,6 +186,7 @@ def read_requests(
             groups=(7,),
             exact=row.grid,
             truncated=scan.cut and i == len(rows) - 1,
+            inline=row.inline,
         )
         table[key] = dict(zip(form.REQUEST_COLUMNS, reading.cells, strict=True))
         problems += reading.problems
@@ -245,7 +250,12 @@ def read_active(
         columns = by_key[row.key].columns
         where = f"表二·{by_key[row.key].label}"
         reading = assign(
-            row.tokens, len(columns), where=where, exact=row.grid, truncated=scan.cut and row is scan.rows[-1]
+            row.tokens,
+            len(columns),
+            where=where,
+            exact=row.grid,
+            truncated=scan.cut and row is scan.rows[-1],
+            inline=row.inline,
         )
         table[row.key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
@@ -258,29 +268,48 @@ def read_active(
 
 
 def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None, list[Problem], Scan]:
-    """The fifteen numbers after the appeals header, however they are laid out."""
+    """The fifteen numbers after the appeals header, however they are laid out. Lines with no value (header
+    rows with empty slots) add no blanks; values that all stand on one separated line keep their columns."""
     tokens: list[str] = []
-    first = last = None
+    value_lines: dict[int, list[str]] = {}
+    first = None
     closed = False  # the table ended: fifteen values, or text after them
     for index in range(start, end):
+        found: list[str] = []
+        header = False  # a header line's empty slots are no blank cells
         for cell in lines[index].cells:
             text = compact(cell)
             if first is None:
                 if text == "行政诉讼" or (text.startswith("行政复议") and len(text) <= 30):
-                    first = last = index
-            elif is_value_text(cell):
-                tokens.append(cell)
-                last = index if cell else last
-            elif CJK.search(text) and not (APPEAL_HEADER.match(text) and not any(tokens)):
+                    first = index
+                continue
+            if is_value_text(cell):
+                found.append(cell)
+                continue
+            label, tail = split_label_tail(text)
+            if CJK.search(label) and not (APPEAL_HEADER.match(label) and not any(tokens)):
                 closed = True
                 break
+            header = True
+            found += [tail] if tail else []
+        if any(found) or (found and not header):
+            tokens += found
+            if any(found):
+                value_lines[index] = found
         if closed or (first is not None and sum(1 for t in tokens if t) >= 15):
             closed = True
             break
     if first is None:
         return None, [], Scan([], None, None)
     cut = not closed and end == len(lines)
-    reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=cut)
+    if len(value_lines) == 1:  # one separated line of values: its own slots are the columns
+        ((index, found),) = value_lines.items()
+        reading = assign(
+            found, 15, where="表四", groups=(5, 5, 5), truncated=cut, exact=lines[index].grid, positional=True
+        )
+    else:
+        reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=cut)
     cells = iter(reading.cells)
     table: Table = {p: {r: next(cells) for r in form.APPEAL_RESULTS} for p in form.APPEAL_PROCEEDINGS}
+    last = max(value_lines, default=first)
     return table, reading.problems, Scan([], first, last)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..ingest import Document, TableBlock
 from ..model import Cell, CellState
+from .segment import MIN_LENGTH, split_long_line
 
 _SPACE = re.compile(r"\s+")
 _ENUM = re.compile(r"^([0-9]{1,2})[、,.．]")
@@ -26,6 +27,10 @@ MAX_SIGNIFICANT_DIGITS = 15  # what a DOUBLE (the cells.value column) holds exac
 _CELL_SPLIT = re.compile(r"[\t|]")
 _SPACED_VALUES = re.compile(r"^[\d.,\-—/]+(?:\s+[\d.,\-—/]+)+$")  # `0 0 0` copied from PDF text
 _TWO_NUMBERS = re.compile(r"\d\s+\d")
+# markdown as converters write it: `| a | b |` rows, `|---|---|` rules, `#` headings, `**bold**`, `<br>`
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_INLINE = re.compile(r"\*\*|<br\s*/?>", re.I)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -56,15 +61,23 @@ def document_lines(doc: Document) -> list[Line]:
                 lines.append(Line(_drop_merged(cells), True, len(lines) + 1))
         else:
             for raw in block.text.split("\n"):
-                lines.append(Line(_text_cells(raw), False, len(lines) + 1))
+                pieces = split_long_line(normalize(raw)) if len(raw) >= MIN_LENGTH else (raw,)
+                lines.extend(Line(_text_cells(piece), False, len(lines) + 1) for piece in pieces)
     return lines
 
 
 def _text_cells(raw: str) -> tuple[str, ...]:
-    """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none."""
-    raw = raw.rstrip()
-    if raw.endswith("|"):
-        raw = raw[:-1]
+    """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none, and
+    so does a markdown row's opening pipe. Trailing tabs stay: they are the row's blank cells."""
+    raw = raw.rstrip(" \r\u3000")
+    if "|" in raw or "#" in raw or "*" in raw or "<" in raw:
+        if _MD_RULE.match(raw):
+            return ()
+        raw = _MD_INLINE.sub("", _MD_HEADING.sub("", raw))
+        if raw.lstrip().startswith("|"):
+            raw = raw.lstrip()[1:]
+        if raw.rstrip().endswith("|"):
+            raw = raw.rstrip()[:-1]
     cells = [normalize(c) for c in _CELL_SPLIT.split(raw)]
     return tuple(part for cell in cells for part in (cell.split() if _SPACED_VALUES.match(cell) else (cell,)))
 
@@ -121,9 +134,17 @@ def is_value_text(text: str) -> bool:
 _TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*([+-]?\d[\d.,]*(?:(?:\s+[+-]?|[+-])\d[\d.,]*)*\s*)$")
 
 
+_GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff)\]\"])\s*([\d.,+\-—–/\s]*\d[\d.,+\-—–/\s]*)$")
+
+
 def split_label_tail(text: str) -> tuple[str, str]:
-    """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); a plain label -> (label, "")."""
+    """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); `…数量71013—19222` keeps its dash in the
+    tail; a plain label -> (label, "")."""
     match = _TAIL.match(text)
     if match and CJK.search(match.group(1)):
         return match.group(1), match.group(2).strip()
+    if text[-1:].isdigit():
+        match = _GLUED_TAIL.match(text)
+        if match and CJK.search(match.group(1)):
+            return match.group(1), match.group(2).strip()
     return text, ""
