@@ -14,7 +14,7 @@ from gi_analytics.model import BLANK, Cell, CellState, Period, Report, Section
 from gi_analytics.parse import parse_document
 from gi_analytics.render import EXTENSIONS, LAYOUTS, format_cell, render
 
-AMBIGUOUS_LAYOUTS = {"txt_runtogether"}  # blank cells vanish when digits are glued: tested separately
+AMBIGUOUS_LAYOUTS = {"txt_runtogether", "txt_oneline", "md", "md_ocr"}  # blanks lost or cells merged: test_parse_layouts
 
 
 def canonical_report(template: str) -> Report:
@@ -80,7 +80,7 @@ def document_text(report: Report, layout: str) -> str:
 
 
 @pytest.mark.parametrize("template", ["2019", "2021"])
-@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("layout", [layout for layout in LAYOUTS if layout != "md_ocr"])  # OCR alters labels
 def test_every_layout_shows_title_labels_and_numbers(template: str, layout: str) -> None:
     report = canonical_report(template)
     text = document_text(report, layout)

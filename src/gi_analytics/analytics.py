@@ -76,12 +76,25 @@ def _none(s: pd.Series) -> pd.Series:
 # ---- selection ----------------------------------------------------------------------------------
 
 
-_REPORT_COLUMNS = {"current": "r.is_current", "district": "u.district", "unit": "u.name", "year": "r.year",
-                   "template": "r.template"}
-_FIGURE_COLUMNS = {"current": "TRUE", "district": "district", "unit": "unit", "year": "year", "template": "template"}
+_REPORT_COLUMNS = {
+    "current": "r.is_current",
+    "district": "u.district",
+    "unit": "u.name",
+    "year": "r.year",
+    "template": "r.template",
+}
+_FIGURE_COLUMNS = {
+    "current": "TRUE",
+    "district": "district",
+    "unit": "unit",
+    "year": "year",
+    "template": "template",
+}
 
 
-def _where(f: Filters, template: bool = True, cols: dict[str, str] = _REPORT_COLUMNS) -> tuple[str, list[Any]]:
+def _where(
+    f: Filters, template: bool = True, cols: dict[str, str] = _REPORT_COLUMNS
+) -> tuple[str, list[Any]]:
     """SQL conditions for a selection, with parameters; `cols` names the columns (default: on `r` reports and
     `u` units)."""
     clauses, params = [cols["current"]], []
@@ -328,14 +341,19 @@ def key_figures(path: str, f: Filters) -> pd.DataFrame:
     """Per year: reports received and expected, counts, rates, failed findings by severity and the findings
     that could not be evaluated (`not_evaluated`)."""
     grid, params = _grid_sql(f)
-    expected = _df(path, f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 "
-                         "ORDER BY 1", params)
+    expected = _df(
+        path,
+        f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 ORDER BY 1",
+        params,
+    )
     out = expected.merge(totals(path, f, "year"), on="year", how="left")
     out["reports"] = out["reports"].fillna(0).astype("int64")
     out["flag_text"] = out["flag_text"].fillna("")
     counts = finding_counts(path, f)
     for severity in SEVERITY_LABELS:
-        part = counts[counts["severity"] == severity][["year", "findings"]].rename(columns={"findings": severity})
+        part = counts[counts["severity"] == severity][["year", "findings"]].rename(
+            columns={"findings": severity}
+        )
         out = out.merge(part, on="year", how="left")
         out[severity] = out[severity].fillna(0).astype("int64")
     unchecked = counts.groupby("year", as_index=False)["not_evaluated"].sum()

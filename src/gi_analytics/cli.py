@@ -236,8 +236,9 @@ def run_demo(args: argparse.Namespace) -> int:
         raise CliError(f"无法生成：格式 {','.join(sorted(unknown)) or '为空'} 不支持，或单位数量小于 1")
     small = args.units <= 100
     generate = generate_district if small else generate_corpus
-    manifest = generate(args.out, units=args.units, years=args.years, seed=args.seed, formats=formats,
-                        district=args.district)
+    manifest = generate(
+        args.out, units=args.units, years=args.years, seed=args.seed, formats=formats, district=args.district
+    )
     print(f"已生成 {len(manifest.files)} 份报告、{len(manifest.anomalies)} 处注入的异常：{args.out}")
     return EXIT_OK
 

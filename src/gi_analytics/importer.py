@@ -344,7 +344,11 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _store(
-    parsed: Iterable[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
+    parsed: Iterable[ParsedFile],
+    resolver: Resolver,
+    db_path: str | os.PathLike[str],
+    keep: bool,
+    rebuild: bool,
 ) -> IngestResult:
     resolved = (resolver.apply(item) for item in parsed)
     try:

@@ -49,7 +49,12 @@ class Problem:
     where: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": str(self.severity), "message": self.message, "where": self.where}
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "where": self.where,
+        }
 
 
 @dataclass(frozen=True, slots=True)

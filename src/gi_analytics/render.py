@@ -13,10 +13,27 @@ from datetime import date
 
 from . import form
 from .model import Cell, CellState, Report
+from .render_layouts import render_markdown, render_oneline
 
-TEXT_LAYOUTS = ("txt_tabs", "txt_pipes", "txt_pipe_rows", "txt_lines", "txt_gb18030", "txt_runtogether")
-LAYOUTS = (*TEXT_LAYOUTS, "html", "docx", "pdf")
-EXTENSIONS = {**{layout: "txt" for layout in TEXT_LAYOUTS}, "html": "html", "docx": "docx", "pdf": "pdf"}
+TEXT_LAYOUTS = (
+    "txt_tabs",
+    "txt_pipes",
+    "txt_pipe_rows",
+    "txt_lines",
+    "txt_gb18030",
+    "txt_runtogether",
+    "txt_oneline",
+)
+MARKDOWN_LAYOUTS = ("md", "md_ocr")
+LAYOUTS = (*TEXT_LAYOUTS, *MARKDOWN_LAYOUTS, "html", "docx", "pdf")
+EXTENSIONS = {
+    **{layout: "txt" for layout in TEXT_LAYOUTS},
+    "md": "md",
+    "md_ocr": "md",
+    "html": "html",
+    "docx": "docx",
+    "pdf": "pdf",
+}
 CN_NUMERALS = "一二三四五六七八九十"
 
 
@@ -50,6 +67,7 @@ class Block:
 
 # ---- cell values ---------------------------------------------------------------------------------
 
+
 def format_cell(cell: Cell | None, decimal: bool = False) -> str:
     """The text a cell prints: blank -> "", nothing -> "—", numbers without a spurious ".0"."""
     if cell is not None and type(cell.value) is int and cell.state is CellState.NUMBER:
@@ -69,6 +87,7 @@ def format_cell(cell: Cell | None, decimal: bool = False) -> str:
 
 
 # ---- grids -----------------------------------------------------------------------------------------
+
 
 class _GridBuilder:
     """Places slots row by row; merged areas mark their covered positions as None."""
@@ -103,19 +122,31 @@ def _v(row: str, col: str, decimal: bool = False) -> Slot:
 
 def _fill(skeleton: tuple, table: dict[str, dict[str, Cell]]) -> tuple:
     """A cached label skeleton with the table's values printed into its value slots."""
+
     def filled(s: Slot) -> Slot:
         text = format_cell(table.get(s.row, {}).get(s.col), s.decimal)
         return Slot(text, "value", s.rowspan, s.colspan)
 
-    return tuple(tuple(filled(s) if s is not None and s.kind == "value" else s for s in row) for row in skeleton)
+    return tuple(
+        tuple(filled(s) if s is not None and s.kind == "value" else s for s in row) for row in skeleton
+    )
 
 
-ARTICLE_OF_ITEM = {"regulations": "一", "normative_documents": "一", "licensing": "五",
-                   "other_services": "五", "punishment": "六", "coercion": "六", "fees": "八",
-                   "procurement": "九"}
-METRIC_LABEL_OVERRIDES = {("2021", "fees", "amount"): "本年收费金额(单位:万元,保留4位小数)",
-                          ("2019", "procurement", "amount"): "采购总金额",
-                          ("2019", "licensing", "decisions"): "处理决定数量"}
+ARTICLE_OF_ITEM = {
+    "regulations": "一",
+    "normative_documents": "一",
+    "licensing": "五",
+    "other_services": "五",
+    "punishment": "六",
+    "coercion": "六",
+    "fees": "八",
+    "procurement": "九",
+}
+METRIC_LABEL_OVERRIDES = {
+    ("2021", "fees", "amount"): "本年收费金额(单位:万元,保留4位小数)",
+    ("2019", "procurement", "amount"): "采购总金额",
+    ("2019", "licensing", "decisions"): "处理决定数量",
+}
 
 
 def _metric_label(template: str, item: str, metric: str) -> str:
@@ -150,8 +181,12 @@ def _widen(slot: Slot, colspan: int) -> Slot:
 
 
 REQUEST_NOTE = "(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
-GROUP_LABELS = {"denied": "(三)不予公开", "unavailable": "(四)无法提供", "rejected": "(五)不予处理",
-                "other": "(六)其他处理"}
+GROUP_LABELS = {
+    "denied": "(三)不予公开",
+    "unavailable": "(四)无法提供",
+    "rejected": "(五)不予处理",
+    "other": "(六)其他处理",
+}
 
 
 def request_outcome_rows(table: dict[str, dict[str, Cell]], template: str) -> list[str]:
@@ -204,14 +239,18 @@ def _appeals_skeleton() -> tuple:
     g = _GridBuilder(15)
     results = [form.APPEAL_RESULT_LABELS[r] for r in form.APPEAL_RESULTS]
     g.add(Slot("行政复议", colspan=5), Slot("行政诉讼", colspan=10))
-    g.add(*(Slot(t, rowspan=2) for t in results), Slot("未经复议直接起诉", colspan=5),
-          Slot("复议后起诉", colspan=5))
+    g.add(
+        *(Slot(t, rowspan=2) for t in results),
+        Slot("未经复议直接起诉", colspan=5),
+        Slot("复议后起诉", colspan=5),
+    )
     g.add(*(Slot(t) for t in results * 2))
     g.add(*(_v(p, r) for p in form.APPEAL_PROCEEDINGS for r in form.APPEAL_RESULTS))
     return g.freeze()
 
 
 # ---- blocks ----------------------------------------------------------------------------------------
+
 
 def title_of(report: Report) -> str:
     return f"{report.unit or ''}{report.year or ''}年政府信息公开工作年度报告"
@@ -226,8 +265,13 @@ def report_blocks(report: Report) -> list[Block]:
     """The report as an ordered list of blocks, shared by every layout."""
     blocks = [Block("title", title_of(report))]
     if report.period:
-        blocks.append(Block("para", f"本报告中所列数据的统计期限自{_cn_date(report.period.start)}起"
-                                    f"至{_cn_date(report.period.end)}止。"))
+        blocks.append(
+            Block(
+                "para",
+                f"本报告中所列数据的统计期限自{_cn_date(report.period.start)}起"
+                f"至{_cn_date(report.period.end)}止。",
+            )
+        )
     template = report.template or form.expected_template(report.year or 2021)
     sections = {s.no: s for s in report.sections}
     for spec in form.SECTIONS:
@@ -241,8 +285,9 @@ def report_blocks(report: Report) -> list[Block]:
         if section and section.text:
             blocks.extend(Block("para", p) for p in section.text.split("\n") if p.strip())
         if table is not None and table_name:
-            blocks.append(Block("table", name=table_name, key=_skeleton_key(table_name, table, template),
-                                table=table))
+            blocks.append(
+                Block("table", name=table_name, key=_skeleton_key(table_name, table, template), table=table)
+            )
     return blocks
 
 
@@ -263,6 +308,7 @@ def _skeleton(key: tuple) -> tuple:
 
 
 # ---- text layouts ----------------------------------------------------------------------------------
+
 
 def _rows_tabs(grid: tuple) -> list[str]:
     return ["\t".join(s.text if s else "" for s in row) for row in grid]
@@ -294,18 +340,32 @@ def _rows_runtogether(grid: tuple, name: str) -> list[str]:
     return lines
 
 
-ROW_WRITERS = {"txt_tabs": _rows_tabs, "txt_gb18030": _rows_tabs, "txt_pipes": _rows_pipes,
-               "txt_pipe_rows": _rows_pipe_rows, "txt_lines": _rows_lines}
+ROW_WRITERS = {
+    "txt_tabs": _rows_tabs,
+    "txt_gb18030": _rows_tabs,
+    "txt_pipes": _rows_pipes,
+    "txt_pipe_rows": _rows_pipe_rows,
+    "txt_lines": _rows_lines,
+}
 
 
 @functools.cache
 def _text_table(key: tuple, layout: str) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
     """A table's lines in a text layout as one format string, and the cells that fill its "{}" slots."""
     skeleton = _skeleton(key)
-    marked = tuple(tuple(None if s is None else Slot("{}" if s.kind == "value" else _brace(s.text), s.kind,
-                                                     s.rowspan, s.colspan) for s in row) for row in skeleton)
+    marked = tuple(
+        tuple(
+            None
+            if s is None
+            else Slot("{}" if s.kind == "value" else _brace(s.text), s.kind, s.rowspan, s.colspan)
+            for s in row
+        )
+        for row in skeleton
+    )
     rows = _rows_runtogether(marked, key[0]) if layout == "txt_runtogether" else ROW_WRITERS[layout](marked)
-    refs = tuple((s.row, s.col, s.decimal) for row in skeleton for s in row if s is not None and s.kind == "value")
+    refs = tuple(
+        (s.row, s.col, s.decimal) for row in skeleton for s in row if s is not None and s.kind == "value"
+    )
     return "\n".join(rows), refs
 
 
@@ -331,6 +391,7 @@ def render_text(blocks: list[Block], layout: str) -> str:
 
 # ---- HTML ------------------------------------------------------------------------------------------
 
+
 def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -343,7 +404,8 @@ def _html_table(grid: tuple) -> str:
             if s is None:
                 continue
             span = (f' rowspan="{s.rowspan}"' if s.rowspan > 1 else "") + (
-                f' colspan="{s.colspan}"' if s.colspan > 1 else "")
+                f' colspan="{s.colspan}"' if s.colspan > 1 else ""
+            )
             cells.append(f"<td{span}>{_esc(s.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return '<table border="1" cellspacing="0" cellpadding="2">\n' + "\n".join(rows) + "\n</table>"
@@ -361,11 +423,14 @@ def render_html(blocks: list[Block]) -> str:
             body.append(f"<p>{_esc(block.text)}</p>")
         else:
             body.append(_html_table(block.grid))
-    return ('<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
-            f"<title>{_esc(title)}</title></head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">'
+        f"<title>{_esc(title)}</title></head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
 
 
 # ---- entry point -----------------------------------------------------------------------------------
+
 
 def render(report: Report, layout: str) -> bytes:
     """The report as the bytes of a file in `layout` (one of LAYOUTS)."""
@@ -378,5 +443,7 @@ def render(report: Report, layout: str) -> bytes:
         from .render_office import render_docx, render_pdf  # python-docx and reportlab load only when needed
 
         return render_docx(blocks) if layout == "docx" else render_pdf(blocks)
-    text = render_text(blocks, layout)
+    if layout in MARKDOWN_LAYOUTS:
+        return render_markdown(blocks, ocr=layout == "md_ocr").encode("utf-8")
+    text = render_oneline(blocks) if layout == "txt_oneline" else render_text(blocks, layout)
     return text.encode("gb18030") if layout == "txt_gb18030" else text.encode("utf-8")

@@ -29,8 +29,11 @@ def run_spec(spec: CheckSpec, inp: CheckInput) -> pd.DataFrame:
     return df.assign(check_id=spec.id, severity=str(spec.severity))
 
 
-def run_checks(inp: CheckInput, scopes: Sequence[str] = ("report", "series"),
-               timings: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+def run_checks(
+    inp: CheckInput,
+    scopes: Sequence[str] = ("report", "series"),
+    timings: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """All findings as a frame with the columns of the findings table (unit_id and year filled in).
     `timings`, when given, receives each check's (wall, CPU) seconds."""
     frames = []
@@ -40,7 +43,11 @@ def run_checks(inp: CheckInput, scopes: Sequence[str] = ("report", "series"),
             frames.append(run_spec(spec, inp))
             if timings is not None:
                 timings[spec.id] = (time.perf_counter() - t0, time.process_time() - c0)
-    df = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else hits([])
+    df = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else hits([])
+    )
     pos = inp.positions(df["report_id"].fillna(-1).astype("int64"))
     known = pos >= 0
     for col in ("unit_id", "year"):
@@ -56,12 +63,23 @@ def to_findings(df: pd.DataFrame, inp: CheckInput) -> list[Finding]:
     def opt(x: object) -> object:
         return None if pd.isna(x) else x
 
-    return [Finding(check=r.check_id, severity=Severity(r.severity), message=r.message,
-                    unit=names.get(int(r.unit_id)) if not pd.isna(r.unit_id) else None,
-                    year=int(r.year) if not pd.isna(r.year) else None, table=opt(r.tbl), row=opt(r.row_key),
-                    column=opt(r.col_key), section=int(r.section_no) if not pd.isna(r.section_no) else None,
-                    expected=opt(r.expected), actual=opt(r.actual), status=Status(r.status))
-            for r in df.itertuples(index=False)]
+    return [
+        Finding(
+            check=r.check_id,
+            severity=Severity(r.severity),
+            message=r.message,
+            unit=names.get(int(r.unit_id)) if not pd.isna(r.unit_id) else None,
+            year=int(r.year) if not pd.isna(r.year) else None,
+            table=opt(r.tbl),
+            row=opt(r.row_key),
+            column=opt(r.col_key),
+            section=int(r.section_no) if not pd.isna(r.section_no) else None,
+            expected=opt(r.expected),
+            actual=opt(r.actual),
+            status=Status(r.status),
+        )
+        for r in df.itertuples(index=False)
+    ]
 
 
 def check_report(report: Report, *, district_units: Sequence[str] = ()) -> list[Finding]:
@@ -70,11 +88,17 @@ def check_report(report: Report, *, district_units: Sequence[str] = ()) -> list[
     return to_findings(run_checks(inp, ("report",)), inp)
 
 
-def check_series(reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame,
-                 units: pd.DataFrame) -> list[Finding]:
+def check_series(
+    reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame, units: pd.DataFrame
+) -> list[Finding]:
     """The across-report checks over frames shaped like the schema tables (current versions only)."""
-    inp = CheckInput(_with_periods(reports), cells, sections, pd.DataFrame(columns=["report_id", "code", "severity",
-                                                                                   "message", "location"]), units)
+    inp = CheckInput(
+        _with_periods(reports),
+        cells,
+        sections,
+        pd.DataFrame(columns=["report_id", "code", "severity", "message", "location"]),
+        units,
+    )
     return to_findings(run_checks(inp, ("series",)), inp)
 
 
@@ -86,8 +110,16 @@ def _with_periods(reports: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-_KEYS = sorted({*form.REQUEST_ROW_KEYS, *form.APPEAL_PROCEEDINGS, *(r.key for s in form.ACTIVE.values() for r in s),
-                *form.REQUEST_COLUMNS, *form.APPEAL_RESULTS, *form.ACTIVE_METRIC_LABELS})
+_KEYS = sorted(
+    {
+        *form.REQUEST_ROW_KEYS,
+        *form.APPEAL_PROCEEDINGS,
+        *(r.key for s in form.ACTIVE.values() for r in s),
+        *form.REQUEST_COLUMNS,
+        *form.APPEAL_RESULTS,
+        *form.ACTIVE_METRIC_LABELS,
+    }
+)
 
 
 def read_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
@@ -96,12 +128,18 @@ def read_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
     reports = con.execute(
         "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
         "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end "
-        "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id").df()
+        "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id"
+    ).df()
     # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
-    cells = con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}"
-                    ).to_arrow_table().to_pandas(strings_to_categorical=True)
+    cells = (
+        con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}")
+        .to_arrow_table()
+        .to_pandas(strings_to_categorical=True)
+    )
     sections = con.execute(f"SELECT s.report_id, s.no, s.title, s.text FROM sections s {cur}").df()
-    problems = con.execute(f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}").df()
+    problems = con.execute(
+        f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}"
+    ).df()
     units = con.execute("SELECT unit_id, name, district FROM units").df()
     return CheckInput(reports.astype({"year": "Int64"}), cells, sections, problems, units)
 

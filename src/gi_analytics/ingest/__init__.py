@@ -33,6 +33,6 @@ Block = TextBlock | TableBlock
 @dataclass
 class Document:
     name: str
-    format: str  # txt | html | docx | pdf
+    format: str  # txt | md | html | docx | pdf
     blocks: list[Block] = field(default_factory=list)
     pages: int = 0  # PDF only

@@ -36,6 +36,17 @@ def parse_document(doc: Document) -> Report:
     report.period = find_period(full_text)
     _fill_missing_identity(report, full_text)
 
+    for heading in found:
+        if heading.fuzzy:
+            spec = form.SECTIONS[heading.no - 1]
+            problems.append(
+                Problem(
+                    "heading.fuzzy",
+                    Severity.INFO,
+                    f"标题“{compact(line_text(lines[heading.line]))}”与“{spec.title}”相近，按第{spec.no}部分读取",
+                    f"第{spec.no}部分",
+                )
+            )
     occupied = _read_tables(report, lines, headings)
     report.sections = _sections(lines, headings, occupied | repeats, title_line)
     for spec in form.SECTIONS:
@@ -128,11 +139,9 @@ def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) ->
 
 
 def _missing_rows(report: Report, table: dict, template: str | None) -> None:
-    expected = [
-        r.key
-        for r in form.REQUEST_ROWS
-        if r.key not in (form.OTHER_ROWS_2021 if template == "2019" else ("other",))
-    ]
+    # without any (六) row the template is unknown: the single row stands for either
+    absent = form.OTHER_ROWS_2021 if template in ("2019", None) else ("other",)
+    expected = [r.key for r in form.REQUEST_ROWS if r.key not in absent]
     missing = [k for k in expected if k not in table]
     if missing:
         labels = "、".join(form.row_label("requests", k) for k in missing[:4])

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..form import SECTIONS
 from ..model import Period
+from .fuzzy import closest
 from .tokens import Line, compact, line_text
 
 _NUMERALS = "一二三四五六"
@@ -24,10 +25,14 @@ _PERIOD = re.compile(
 )
 
 
+_USUAL_TITLES = {spec.title: spec.no for spec in SECTIONS}
+
+
 @dataclass(frozen=True)
 class Heading:
     no: int
     line: int  # index into the lines
+    fuzzy: bool = False  # matched within a small edit distance of the usual heading (OCR, typos)
 
 
 def find_headings(lines: list[Line]) -> tuple[list[Heading], set[int]]:
@@ -39,13 +44,23 @@ def find_headings(lines: list[Line]) -> tuple[list[Heading], set[int]]:
         if not text or len(text) > 40:
             continue
         no = next((no for no, pattern in _HEADING.items() if pattern.match(text)), None)
+        fuzzy = no is None and _near_heading(text)
+        no = no or (_near_heading(text) or None)
         if no is None:
             continue
         if not found or no > found[-1].no:
-            found.append(Heading(no, index))
+            found.append(Heading(no, index, bool(fuzzy)))
         else:
             repeats.add(index)
     return found, repeats
+
+
+def _near_heading(text: str) -> int:
+    """`二、主动公开政府信悤情况`: the section whose usual heading is within a small edit distance, numbered alike."""
+    if len(text) < 3 or text[0] not in _NUMERALS or text[1] not in "、.,:":
+        return 0
+    no = closest(text[2:].rstrip("。:"), _USUAL_TITLES)
+    return no if no == _NUMERALS.index(text[0]) + 1 else 0
 
 
 def find_title(lines: list[Line], limit: int) -> tuple[str | None, int | None, int | None]:

@@ -113,7 +113,7 @@ def split_long_line(text: str) -> list[str]:
 @lru_cache(maxsize=256)
 def _cuts(text: str) -> tuple[int, ...]:
     headings = [(m.start(), m.end(), no) for m, no in _heading_matches(text)]
-    cuts = {start for start, _, _ in headings}
+    cuts = {edge for start, end, _ in headings for edge in (start, end)}
     cuts |= {m.end() for m in _TITLE_END.finditer(text, 0, headings[0][0] if headings else len(text))}
     for start, end in _table_spans(headings, len(text)):
         matches = list(_ANCHOR.finditer(text, start, end))

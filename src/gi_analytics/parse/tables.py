@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .. import form
 from ..model import Problem, Severity, Table
 from .cells import assign
+from .fuzzy import closest
 from .tokens import CJK, Line, compact, is_value_text, split_label_tail
 
 GROUP_HEADERS = (
@@ -77,8 +78,14 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
         if any(stop(compact(c)) for c in line.cells if not is_value_text(c)):
             current, end = None, -1
             break
-        if line.grid:
+        if line.grid or line.markdown:
             row, context = _grid_row(line, index, match, context)
+            if current is not None and not current.tokens and _continues(row, line):
+                # its label stood on the line above; a group cell in the row is only a merged slot
+                current.tokens = [c if is_value_text(c) else "" for c in line.cells]
+                current.grid, current.inline = line.grid, True
+                current = None
+                continue
             rows += [row] if row else []
             current = None
             continue
@@ -98,7 +105,7 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
             elif key:
                 current = RowRead(key, index, [tail] if tail else [])
                 rows.append(current)
-                context = form.ROW_GROUP.get(key.lstrip("?"), context)
+                context = form.ROW_GROUP.get(key.lstrip("?~"), context)
             elif CJK.search(text):
                 current = None
     first = rows[0].line if rows else None
@@ -120,13 +127,19 @@ def _grid_row(line: Line, index: int, match: Matcher, context: str) -> tuple[Row
             context = group
         elif key:
             found = (position, key, tail)
-            context = form.ROW_GROUP.get(key.lstrip("?"), context)
+            context = form.ROW_GROUP.get(key.lstrip("?~"), context)
     if found is None:
         return None, context
     position, key, tail = found
-    return RowRead(
-        key, index, ([tail] if tail else []) + list(line.cells[position + 1 :]), grid=True
-    ), context
+    tokens = ([tail] if tail else []) + list(line.cells[position + 1 :])
+    return RowRead(key, index, tokens, grid=line.grid, inline=True), context
+
+
+def _continues(row: RowRead | None, line: Line) -> bool:
+    """A grid row with values but no label of its own (or only the `(六)其他处理` group cell) belongs to the
+    label printed on the line above it."""
+    has_values = any(c and is_value_text(c) for c in line.cells)
+    return has_values and (row is None or row.key == "other")
 
 
 def _group_header(label: str) -> str | None:
@@ -152,7 +165,25 @@ def match_request_label(label: str, context: str) -> str | None:
     items = _ITEMS.get(context)
     if enumerated and items and int(enumerated[1]) <= len(items):
         return "?" + items[int(enumerated[1]) - 1]
-    return None
+    near = closest(_NUMBERING.sub("", label), _REQUEST_LABELS)
+    return "~" + near if near else None
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七]、|\([一二三四五六七]\)|\d\.)")
+_REQUEST_LABELS = {
+    _NUMBERING.sub("", compact(r.label)): r.key
+    for r in form.REQUEST_ROWS
+    if r.key not in ("other", "other_misc")
+}
+
+
+def _fuzzy_note(key: str, table: str, where: str) -> Problem:
+    return Problem(
+        "label.fuzzy",
+        Severity.INFO,
+        f"行标签与表格栏目“{form.row_label(table, key)}”相近（可能是识别或录入错误），按该栏目读取",
+        where,
+    )
 
 
 def read_requests(
@@ -165,8 +196,10 @@ def read_requests(
     rows = _resolve_other(scan.rows)
     table: Table = {}
     for i, row in enumerate(rows):
-        key = row.key.lstrip("?")
+        key = row.key.lstrip("?~")
         where = f"表三·{form.row_label('requests', key)}"
+        if row.key.startswith("~"):
+            problems.append(_fuzzy_note(key, "requests", where))
         if row.key.startswith("?"):
             problems.append(
                 Problem(
@@ -200,7 +233,7 @@ def _resolve_other(rows: list[RowRead]) -> list[RowRead]:
     """`(六)其他处理` is the 2019 single row when values follow it, else the 2021 group header."""
     out = []
     for i, row in enumerate(rows):
-        nxt = rows[i + 1].key.lstrip("?") if i + 1 < len(rows) else ""
+        nxt = rows[i + 1].key.lstrip("?~") if i + 1 < len(rows) else ""
         if row.key == "other" and not any(row.tokens) and nxt in form.OTHER_ROWS_2021:
             continue
         out.append(row)
@@ -233,8 +266,12 @@ def read_active(
     specs = form.ACTIVE[template or "2021"]
     patterns = [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs]
 
+    labels = {compact(s.label): s.key for s in specs}
+
     def match(label: str, _context: str) -> str | None:
-        return next((k for k, p, n in patterns if len(label) <= n and p.search(label)), None)
+        found = next((k for k, p, n in patterns if len(label) <= n and p.search(label)), None)
+        near = None if found else closest(label, labels)
+        return found or ("~" + near if near else None)
 
     scan = scan_rows(
         lines, start, end, match, lambda text: "勾稽关系" in text or text.startswith("一、本年新收")
@@ -245,10 +282,13 @@ def read_active(
     table: Table = {}
     by_key = {s.key: s for s in specs}
     for row in scan.rows:
-        if row.key in table:
+        key = row.key.lstrip("~")
+        if key in table:
             continue
-        columns = by_key[row.key].columns
-        where = f"表二·{by_key[row.key].label}"
+        columns = by_key[key].columns
+        where = f"表二·{by_key[key].label}"
+        if row.key.startswith("~"):
+            problems.append(_fuzzy_note(key, "active", where))
         reading = assign(
             row.tokens,
             len(columns),
@@ -257,7 +297,7 @@ def read_active(
             truncated=scan.cut and row is scan.rows[-1],
             inline=row.inline,
         )
-        table[row.key] = dict(zip(columns, reading.cells, strict=True))
+        table[key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
     if template is None:
         problems.append(Problem("template.unknown", Severity.WARNING, "无法从表二的栏目判断模板版本", "表二"))

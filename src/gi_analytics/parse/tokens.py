@@ -50,6 +50,7 @@ class Line:
     cells: tuple[str, ...]  # normalized cell texts, "" for an empty cell
     grid: bool  # cells come from a real table grid: positions are exact
     no: int  # 1-based line number in the document, for messages
+    markdown: bool = False  # a pipe-table row: one row of cells, but an empty cell may be a merged slot
 
 
 def document_lines(doc: Document) -> list[Line]:
@@ -62,8 +63,16 @@ def document_lines(doc: Document) -> list[Line]:
         else:
             for raw in block.text.split("\n"):
                 pieces = split_long_line(normalize(raw)) if len(raw) >= MIN_LENGTH else (raw,)
-                lines.extend(Line(_text_cells(piece), False, len(lines) + 1) for piece in pieces)
+                for piece in pieces:
+                    cells = _text_cells(piece)
+                    lines.append(Line(cells, False, len(lines) + 1, _is_markdown_row(piece, cells)))
     return lines
+
+
+def _is_markdown_row(raw: str, cells: tuple[str, ...]) -> bool:
+    """`| 规章 | 0 | 0 | 0 |`: a row of a pipe table, whose cells keep their columns like a grid's."""
+    text = raw.strip()
+    return len(cells) > 2 and text.startswith("|") and text.endswith("|") and any(cells)
 
 
 def _text_cells(raw: str) -> tuple[str, ...]:

@@ -1,0 +1,131 @@
+"""Every case in every layout the renderer writes, read back by the real readers and parser: no cell may differ
+from the truth unless a problem names its row (a wrong number that nothing points at must not exist)."""
+
+from __future__ import annotations
+
+import pytest
+from test_render import canonical_report, consistent_small_report, read_back
+
+from gi_analytics import form
+from gi_analytics.model import BLANK, Cell, CellState, Report
+from gi_analytics.render import LAYOUTS
+
+TABLE_WHERE = {"active": "表二", "requests": "表三", "appeals": "表四"}
+LOSSLESS = {"html", "docx", "pdf"}  # real grids: every cell read exactly, blanks at either end included
+
+
+def _value(cell: Cell | None):
+    return cell.value if cell is not None and cell.state is CellState.NUMBER else None
+
+
+def row_where(report: Report, table: str, row: str) -> str:
+    if table == "appeals":
+        return "表四"
+    return f"{TABLE_WHERE[table]}·{form.row_label(table, row, report.template or '2021')}"
+
+
+def wrong_cells(truth: Report, parsed: Report, *, silent: bool) -> list[tuple]:
+    """Cells whose value differs from the truth; with `silent`, only those no problem points at."""
+    named = {p.where for p in parsed.problems} if silent else set()
+    named |= {p.where for p in parsed.problems if p.code == "table.missing"}
+    out = []
+    for table, rows in truth.tables.items():
+        got = parsed.tables.get(table) or {}
+        for row, cols in rows.items():
+            if table in named or row_where(parsed, table, row) in named:
+                continue
+            for col, cell in cols.items():
+                if _value(cell) != _value(got.get(row, {}).get(col)):
+                    out.append((table, row, col, _value(cell), _value(got.get(row, {}).get(col))))
+    return out
+
+
+def _consistent_large() -> Report:
+    """Multi-digit counts with every identity holding, as real district reports have them."""
+    report = consistent_small_report()
+    req = report.tables["requests"]
+    for key, natural, commercial in (
+        ("new_received", 80, 1),
+        ("granted", 60, 1),
+        ("unavailable_not_held", 20, 0),
+        ("total_processed", 80, 1),
+    ):
+        req[key] = {
+            **{c: Cell.number(0) for c in form.REQUEST_COLUMNS},
+            "natural_person": Cell.number(natural),
+            "commercial": Cell.number(commercial),
+            "total": Cell.number(natural + commercial),
+        }
+    report.tables["appeals"]["review"] = {
+        "upheld": Cell.number(3),
+        "corrected": Cell.number(1),
+        "other": Cell.number(0),
+        "pending": Cell.number(2),
+        "total": Cell.number(6),
+    }
+    return report
+
+
+def _blank_variants(template: str) -> list[tuple[str, Report]]:
+    trailing = canonical_report(template)  # 复议后起诉 left blank, the rest zeros
+    for proceeding in form.APPEAL_PROCEEDINGS:
+        for result in form.APPEAL_RESULTS:
+            blank = proceeding == "litigation_after_review"
+            trailing.tables["appeals"][proceeding][result] = BLANK if blank else Cell.number(0)
+    research = canonical_report(template)  # 科研机构 blank beside a three-digit count
+    research.tables["requests"]["new_received"].update(
+        natural_person=Cell.number(258), research=BLANK, total=Cell.number(270)
+    )
+    edges = canonical_report(template)  # blanks at both ends of rows
+    edges.tables["requests"]["carried_forward"]["total"] = BLANK
+    edges.tables["requests"]["granted"]["natural_person"] = BLANK
+    return [
+        ("canonical", canonical_report(template)),
+        ("appeals_trailing_blank", trailing),
+        ("research_blank", research),
+        ("edge_blanks", edges),
+    ]
+
+
+CASES = [
+    *[(f"{t}-{name}", r) for t in ("2021", "2019") for name, r in _blank_variants(t)],
+    ("consistent_small", consistent_small_report()),
+    ("consistent_large", _consistent_large()),
+]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize(("name", "truth"), CASES, ids=[c[0] for c in CASES])
+def test_no_silent_wrong_cell(name: str, truth: Report, layout: str) -> None:
+    assert wrong_cells(truth, read_back(truth, layout), silent=True) == []
+
+
+@pytest.mark.parametrize("layout", sorted(LOSSLESS))
+@pytest.mark.parametrize(("name", "truth"), CASES, ids=[c[0] for c in CASES])
+def test_lossless_layouts_read_every_cell(name: str, truth: Report, layout: str) -> None:
+    assert wrong_cells(truth, read_back(truth, layout), silent=False) == []
+
+
+@pytest.mark.parametrize("layout", ["txt_oneline", "txt_runtogether", "md", "md_ocr"])
+@pytest.mark.parametrize("name", ["consistent_small", "consistent_large"])
+def test_glued_and_converted_text_reads_every_cell_where_the_identities_decide(
+    name: str, layout: str
+) -> None:
+    truth = dict(CASES)[name]
+    assert wrong_cells(truth, read_back(truth, layout), silent=False) == []
+
+
+def test_one_line_text_has_no_line_break_and_glued_cells() -> None:
+    from gi_analytics.render import render
+
+    text = render(_consistent_large(), "txt_oneline").decode("utf-8")
+    assert text.count("\n") == 1 and "一、本年新收政府信息公开申请数量801000081" in text
+    parsed = read_back(_consistent_large(), "txt_oneline")
+    assert [s.no for s in parsed.sections] == [1, 2, 3, 4, 5, 6] and parsed.template == "2021"
+
+
+def test_ocr_labels_are_matched_with_a_problem_naming_the_label() -> None:
+    parsed = read_back(canonical_report("2021"), "md_ocr")
+    fuzzy = [p for p in parsed.problems if p.code == "label.fuzzy"]
+    assert fuzzy and all(p.severity == "info" and p.where for p in fuzzy)
+    assert {p.code for p in parsed.problems} >= {"heading.fuzzy"}
