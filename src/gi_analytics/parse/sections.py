@@ -44,12 +44,12 @@ def find_headings(lines: list[Line]) -> tuple[list[Heading], set[int]]:
         if not text or len(text) > 40:
             continue
         no = next((no for no, pattern in _HEADING.items() if pattern.match(text)), None)
-        fuzzy = no is None and _near_heading(text)
-        no = no or (_near_heading(text) or None)
-        if no is None:
+        fuzzy = no is None
+        no = no or _near_heading(text)
+        if not no:
             continue
         if not found or no > found[-1].no:
-            found.append(Heading(no, index, bool(fuzzy)))
+            found.append(Heading(no, index, fuzzy))
         else:
             repeats.add(index)
     return found, repeats

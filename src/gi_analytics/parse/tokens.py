@@ -65,7 +65,8 @@ def document_lines(doc: Document) -> list[Line]:
                 pieces = split_long_line(normalize(raw)) if len(raw) >= MIN_LENGTH else (raw,)
                 for piece in pieces:
                     cells = _text_cells(piece)
-                    lines.append(Line(cells, False, len(lines) + 1, _is_markdown_row(piece, cells)))
+                    markdown = "|" in piece and _is_markdown_row(piece, cells)
+                    lines.append(Line(cells, False, len(lines) + 1, markdown))
     return lines
 
 
@@ -79,10 +80,13 @@ def _text_cells(raw: str) -> tuple[str, ...]:
     """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none, and
     so does a markdown row's opening pipe. Trailing tabs stay: they are the row's blank cells."""
     raw = raw.rstrip(" \r\u3000")
-    if "|" in raw or "#" in raw or "*" in raw or "<" in raw:
-        if _MD_RULE.match(raw):
-            return ()
-        raw = _MD_INLINE.sub("", _MD_HEADING.sub("", raw))
+    if "---" in raw and _MD_RULE.match(raw):
+        return ()
+    if "*" in raw or "<" in raw:
+        raw = _MD_INLINE.sub("", raw)
+    if "#" in raw:
+        raw = _MD_HEADING.sub("", raw)
+    if "|" in raw:
         if raw.lstrip().startswith("|"):
             raw = raw.lstrip()[1:]
         if raw.rstrip().endswith("|"):
