@@ -42,7 +42,7 @@ def reports(tmp_path: Path) -> Path:
     write(folder, "甲镇2021年政府信息公开工作年度报告.txt", sample_text("甲镇", 2021))
     write(folder, "甲镇_2022.txt", sample_text("甲镇", 2022))
     write(folder, "街道/乙街道2022.txt", sample_text("乙街道", 2022))
-    write(folder, "说明.md", "not a report")
+    write(folder, "说明.csv", "not a report")
     return folder
 
 

@@ -129,3 +129,94 @@ def test_ocr_labels_are_matched_with_a_problem_naming_the_label() -> None:
     fuzzy = [p for p in parsed.problems if p.code == "label.fuzzy"]
     assert fuzzy and all(p.severity == "info" and p.where for p in fuzzy)
     assert {p.code for p in parsed.problems} >= {"heading.fuzzy"}
+
+
+def _ambiguous_rows() -> Report:
+    """`110000011` is 1 10 0 0 0 0 11 or 11 0 0 0 0 0 11 in its own row; the outcome rows decide."""
+    report = consistent_small_report()
+    req = report.tables["requests"]
+    zero = {c: Cell.number(0) for c in form.REQUEST_COLUMNS}
+    for key in req:
+        req[key] = dict(zero)
+    for key, natural, commercial in (
+        ("new_received", 1, 10),
+        ("granted", 1, 5),
+        ("partially_granted", 0, 5),
+        ("total_processed", 1, 10),
+    ):
+        req[key] = {
+            **zero,
+            "natural_person": Cell.number(natural),
+            "commercial": Cell.number(commercial),
+            "total": Cell.number(natural + commercial),
+        }
+    return report
+
+
+@pytest.mark.parametrize("layout", ["txt_oneline", "txt_runtogether"])
+def test_rows_the_row_sum_cannot_split_are_decided_by_the_column_identities(layout: str) -> None:
+    truth = _ambiguous_rows()
+    parsed = read_back(truth, layout)
+    assert wrong_cells(truth, parsed, silent=False) == []
+    decided = [p for p in parsed.problems if "各列的勾稽关系" in p.message]
+    assert {p.where for p in decided} == {"表三·一、本年新收政府信息公开申请数量", "表三·(七)总计"}
+
+
+def test_a_split_nothing_decides_is_unreadable_and_lists_the_readings() -> None:
+    truth = _ambiguous_rows()
+    truth.tables["requests"]["granted"] = dict(truth.tables["requests"]["total_processed"])
+    truth.tables["requests"]["partially_granted"] = {c: Cell.number(0) for c in form.REQUEST_COLUMNS}
+    parsed = read_back(truth, "txt_oneline")
+    assert wrong_cells(truth, parsed, silent=True) == []
+    errors = [p for p in parsed.problems if p.code == "cells.unreadable" and p.where.startswith("表三")]
+    assert errors and all("可能为：1 10 0 0 0 0 11；11 0 0 0 0 0 11" in p.message for p in errors)
+
+
+def _grid_report(rows: list[list[str | None]]) -> Report:
+    from gi_analytics.ingest import Document, TableBlock, TextBlock
+    from gi_analytics.parse import parse_document
+
+    head = [TextBlock("三、收到和处理政府信息公开申请情况")]
+    header = [["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)", None, None, "申请人情况"]]
+    return parse_document(Document("x.pdf", "pdf", [*head, TableBlock(header + rows)]))
+
+
+ZEROS = ["0"] * 7
+
+
+def test_values_printed_before_their_label_across_a_page_break_join_the_label() -> None:
+    report = _grid_report(
+        [
+            ["一、本年新收政府信息公开申请数量", "", "", "3", "0", "0", "0", "0", "0", "3"],
+            ["", "", "", *ZEROS],  # the bottom of page 1: values whose label went on to page 2
+            ["二、上年结转政府信息公开申请数量", "", "", *[""] * 7],
+        ]
+    )
+    assert [c.value for c in report.tables["requests"]["carried_over"].values()] == [0] * 7
+    assert any(
+        p.code == "row.split" and p.where == "表三·二、上年结转政府信息公开申请数量" for p in report.problems
+    )
+
+
+def test_a_row_with_a_blank_label_takes_the_one_row_the_form_order_leaves_missing() -> None:
+    report = _grid_report(
+        [
+            ["一、本年新收政府信息公开申请数量", "", "", "3", "0", "0", "0", "0", "0", "3"],
+            ["", "", "", "1", "0", "0", "0", "0", "0", "1"],
+            ["三、本年度办理结果", "(一)予以公开", "", "4", "0", "0", "0", "0", "0", "4"],
+        ]
+    )
+    assert report.tables["requests"]["carried_over"]["total"].value == 1
+    assert any(p.code == "row.by_order" for p in report.problems)
+
+
+def test_a_row_of_values_no_position_places_is_reported_not_dropped() -> None:
+    report = _grid_report(
+        [
+            ["一、本年新收政府信息公开申请数量", "", "", "3", "0", "0", "0", "0", "0", "3"],
+            ["", "", "", "5", "0", "0", "0", "0", "0", "5"],
+            ["三、本年度办理结果", "(二)部分公开", "", "4", "0", "0", "0", "0", "0", "4"],
+        ]
+    )
+    assert any(p.code == "row.unlabelled" and "5 0 0 0 0 0 5" in p.message for p in report.problems)
+    assert "granted" not in report.tables["requests"] and "carried_over" not in report.tables["requests"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .. import form
 from ..model import Problem, Severity, Table
 from .cells import assign
+from .columns import cells_of, resolve_by_columns
 from .fuzzy import closest
 from .tokens import CJK, Line, compact, is_value_text, split_label_tail
 
@@ -63,6 +64,7 @@ class Scan:
     first: int | None  # index of the first line that belongs to the table
     last: int | None
     cut: bool = False  # the document ends inside the last row: it may be truncated
+    orphans: list[RowRead] = field(default_factory=list)  # grid rows of values without a label of their own
 
 
 Matcher = Callable[[str, str], "str | None"]
@@ -71,6 +73,7 @@ Matcher = Callable[[str, str], "str | None"]
 def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Callable[[str], bool]) -> Scan:
     """Walk lines[start:end]: a label opens a row, value tokens fill it, any other text closes it."""
     rows: list[RowRead] = []
+    orphans: list[RowRead] = []
     current: RowRead | None = None
     context = ""
     for index in range(start, end):
@@ -82,10 +85,12 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
             row, context = _grid_row(line, index, match, context)
             if current is not None and not current.tokens and _continues(row, line):
                 # its label stood on the line above; a group cell in the row is only a merged slot
-                current.tokens = [c if is_value_text(c) else "" for c in line.cells]
+                current.tokens = _values_only(line)
                 current.grid, current.inline = line.grid, True
                 current = None
                 continue
+            if row is None and _has_values(line):
+                orphans.append(RowRead("", index, _values_only(line), grid=line.grid, inline=True))
             rows += [row] if row else []
             current = None
             continue
@@ -110,7 +115,61 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
                 current = None
     first = rows[0].line if rows else None
     cut = current is not None and end == len(lines)
-    return Scan(rows, first, rows[-1].line if rows else None, cut)
+    return Scan(rows, first, rows[-1].line if rows else None, cut, orphans)
+
+
+def _has_values(line: Line) -> bool:
+    return any(c and is_value_text(c) for c in line.cells)
+
+
+def _values_only(line: Line) -> list[str]:
+    """The row's cells with label cells (merged group slots) emptied: positions stay."""
+    return [c if is_value_text(c) else "" for c in line.cells]
+
+
+def place_orphans(scan: Scan, order: list[str], table: str) -> list[Problem]:
+    """Values without a label (a PDF row split by a page break, a blank label cell) go to the row beside them
+    whose label has no values, else to the one row the form's order leaves missing between their neighbours;
+    otherwise they are reported, never dropped silently."""
+    problems = []
+    for orphan in scan.orphans:
+        before = [r for r in scan.rows if r.line < orphan.line]
+        after = [r for r in scan.rows if r.line > orphan.line]
+        empty = [r for r in (after[:1] + before[-1:]) if not any(r.tokens)]
+        if empty:
+            empty[0].tokens, empty[0].grid, empty[0].inline = orphan.tokens, orphan.grid, True
+            label = form.row_label(table, empty[0].key.lstrip("?~"))
+            message = "该行的数字与行标签分开（如跨页），按位置归入该行"
+            problems.append(Problem("row.split", Severity.INFO, message, f"{_TABLE_CN[table]}·{label}"))
+            continue
+        key = _missing_between(order, scan.rows, before[-1:], after[:1])
+        raw = " ".join(t for t in orphan.tokens if t)[:60]
+        if key is None:
+            message = f"有一行数字没有行标签，无法确定属于哪一行（原文：{raw}）"
+            problems.append(Problem("row.unlabelled", Severity.WARNING, message, _TABLE_CN[table]))
+            continue
+        orphan.key = key
+        scan.rows.insert(len(before), orphan)
+        message = f"该行没有行标签，按表格的行序归入“{form.row_label(table, key)}”（原文：{raw}）"
+        problems.append(
+            Problem(
+                "row.by_order", Severity.INFO, message, f"{_TABLE_CN[table]}·{form.row_label(table, key)}"
+            )
+        )
+    return problems
+
+
+_TABLE_CN = {"active": "表二", "requests": "表三"}
+
+
+def _missing_between(
+    order: list[str], rows: list[RowRead], before: list[RowRead], after: list[RowRead]
+) -> str | None:
+    present = {r.key.lstrip("?~") for r in rows}
+    lo = order.index(before[0].key.lstrip("?~")) + 1 if before else 0
+    hi = order.index(after[0].key.lstrip("?~")) if after else len(order)
+    missing = [k for k in order[lo:hi] if k not in present]
+    return missing[0] if len(missing) == 1 and before and after else None
 
 
 def _grid_row(line: Line, index: int, match: Matcher, context: str) -> tuple[RowRead | None, str]:
@@ -193,8 +252,10 @@ def read_requests(
     problems: list[Problem] = []
     if not scan.rows:
         return None, None, problems, scan
+    problems += place_orphans(scan, list(form.REQUEST_ROW_KEYS), "requests")
     rows = _resolve_other(scan.rows)
     table: Table = {}
+    ambiguous: dict[str, list] = {}
     for i, row in enumerate(rows):
         key = row.key.lstrip("?~")
         where = f"表三·{form.row_label('requests', key)}"
@@ -223,10 +284,29 @@ def read_requests(
         )
         table[key] = dict(zip(form.REQUEST_COLUMNS, reading.cells, strict=True))
         problems += reading.problems
+        if reading.candidates:
+            ambiguous[key] = reading.candidates
+    problems = _resolve_ambiguous(table, ambiguous, problems)
     template = (
         "2021" if any(k in table for k in form.OTHER_ROWS_2021) else ("2019" if "other" in table else None)
     )
     return table, template, problems, scan
+
+
+def _resolve_ambiguous(table: Table, ambiguous: dict[str, list], problems: list[Problem]) -> list[Problem]:
+    """Rows whose run-together digits have several readings, decided by the column identities."""
+    chosen = resolve_by_columns(table, ambiguous) if ambiguous else None
+    if not chosen:
+        return problems
+    wheres = {f"表三·{form.row_label('requests', key)}": key for key in chosen}
+    kept = [p for p in problems if not (p.code == "cells.unreadable" and p.where in wheres)]
+    for where, key in wheres.items():
+        raw = table[key]["total"].raw
+        table[key] = dict(zip(form.REQUEST_COLUMNS, cells_of(chosen[key], raw), strict=True))
+        values = " ".join("—" if v is None else str(v) for v in chosen[key])
+        message = f"数字连在一起（{raw}），行内有多种拆分，按表三各列的勾稽关系唯一确定为 {values}"
+        kept.append(Problem("cells.run_together", Severity.INFO, message, where))
+    return kept
 
 
 def _resolve_other(rows: list[RowRead]) -> list[RowRead]:
@@ -279,6 +359,7 @@ def read_active(
     problems: list[Problem] = []
     if not scan.rows:
         return None, template, problems, scan
+    problems += place_orphans(scan, [s.key for s in specs], "active")
     table: Table = {}
     by_key = {s.key: s for s in specs}
     for row in scan.rows:
