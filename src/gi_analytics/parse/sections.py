@@ -25,7 +25,7 @@ _PERIOD = re.compile(
 )
 
 
-_USUAL_TITLES = {spec.title: spec.no for spec in SECTIONS}
+_USUAL_TITLES = tuple((spec.title, spec.no) for spec in SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def find_headings(lines: list[Line]) -> tuple[list[Heading], set[int]]:
             continue
         no = next((no for no, pattern in _HEADING.items() if pattern.match(text)), None)
         fuzzy = no is None
-        no = no or _near_heading(text)
+        no = no or (_near_heading(text) if text[0] in _NUMERALS else 0)
         if not no:
             continue
         if not found or no > found[-1].no:

@@ -95,6 +95,7 @@ _LABELS = (
 _NUMBERED_ONLY = r"\d[.、]其[他它]|\(七\)总计|七、总计|总计"
 _ANCHOR = re.compile(rf"{_PREFIX}(?:{'|'.join(_LABELS)})|{_NUMBERED_ONLY}")
 _HEADING_ANCHOR = re.compile(_HEADING)
+_TABLE_HINT = re.compile(r"本年新收|本年制发|本年新制作|勾稽关系|申请人情况|结果维持")
 _FOLLOWS = re.compile(r"[\d\s|\-—–/:]|$")
 
 
@@ -113,6 +114,8 @@ def split_long_line(text: str) -> list[str]:
 @lru_cache(maxsize=256)
 def _cuts(text: str) -> tuple[int, ...]:
     headings = [(m.start(), m.end(), no) for m, no in _heading_matches(text)]
+    if not headings and not _TABLE_HINT.search(text):
+        return ()  # a paragraph of prose
     cuts = {edge for start, end, _ in headings for edge in (start, end)}
     cuts |= {m.end() for m in _TITLE_END.finditer(text, 0, headings[0][0] if headings else len(text))}
     for start, end in _table_spans(headings, len(text)):

@@ -229,11 +229,11 @@ def match_request_label(label: str, context: str) -> str | None:
 
 
 _NUMBERING = re.compile(r"^(?:[一二三四五六七]、|\([一二三四五六七]\)|\d\.)")
-_REQUEST_LABELS = {
-    _NUMBERING.sub("", compact(r.label)): r.key
+_REQUEST_LABELS = tuple(
+    (_NUMBERING.sub("", compact(r.label)), r.key)
     for r in form.REQUEST_ROWS
     if r.key not in ("other", "other_misc")
-}
+)
 
 
 def _fuzzy_note(key: str, table: str, where: str) -> Problem:
@@ -339,6 +339,9 @@ def detect_active_template(lines: list[Line], start: int, end: int) -> str | Non
     return "2021" if votes["2021"] >= votes["2019"] else "2019"
 
 
+_ACTIVE_LABELS = {t: tuple((compact(s.label), s.key) for s in specs) for t, specs in form.ACTIVE.items()}
+
+
 def read_active(
     lines: list[Line], start: int, end: int
 ) -> tuple[Table | None, str | None, list[Problem], Scan]:
@@ -346,7 +349,7 @@ def read_active(
     specs = form.ACTIVE[template or "2021"]
     patterns = [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs]
 
-    labels = {compact(s.label): s.key for s in specs}
+    labels = _ACTIVE_LABELS[template or "2021"]
 
     def match(label: str, _context: str) -> str | None:
         found = next((k for k, p, n in patterns if len(label) <= n and p.search(label)), None)
