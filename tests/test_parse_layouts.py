@@ -220,3 +220,37 @@ def test_a_row_of_values_no_position_places_is_reported_not_dropped() -> None:
     )
     assert any(p.code == "row.unlabelled" and "5 0 0 0 0 0 5" in p.message for p in report.problems)
     assert "granted" not in report.tables["requests"] and "carried_over" not in report.tables["requests"]
+
+
+def _parse_text(text: str) -> Report:
+    from gi_analytics.ingest.files import read_bytes
+    from gi_analytics.parse import parse_document
+
+    return parse_document(read_bytes(text.encode("utf-8"), "page.txt"))
+
+
+def test_a_scraped_page_on_one_line_reads_its_tables() -> None:
+    from gi_analytics.render import render
+
+    body = render(_consistent_large(), "txt_oneline").decode("utf-8").strip()
+    page = "首页>政务公开>政府信息公开年报 字号:[大中小] 打印本页 " + body + " 扫一扫在手机打开当前页 关闭窗口"
+    parsed = _parse_text(page)
+    assert wrong_cells(_consistent_large(), parsed, silent=False) == []
+    assert parsed.year == 2022 and parsed.template == "2021"
+
+
+def test_three_counts_glued_without_an_identity_are_unreadable_with_their_readings() -> None:
+    parsed = _parse_text(
+        "二、主动公开政府信息情况第二十条第(一)项信息内容本年制发件数本年废止件数现行有效件数"
+        "规章000行政规范性文件77132470第二十条第(五)项信息内容本年处理决定数量行政许可12"
+        "三、收到和处理政府信息公开申请情况(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"
+        "申请人情况自然人法人或其他组织商业企业科研机构社会公益组织法律服务机构其他总计"
+        "一、本年新收政府信息公开申请数量801000081二、上年结转政府信息公开申请数量0000000"
+    )
+    active = parsed.tables["active"]
+    assert [c.value for c in active["regulations"].values()] == [0, 0, 0]
+    assert {c.state for c in active["normative_documents"].values()} == {CellState.UNREADABLE}
+    assert active["licensing"]["decisions"].value == 12
+    problem = next(p for p in parsed.problems if p.where == "表二·行政规范性文件")
+    assert problem.severity == "error" and "7 7 132470" in problem.message
+    assert [c.value for c in parsed.tables["requests"]["new_received"].values()] == [80, 1, 0, 0, 0, 0, 81]

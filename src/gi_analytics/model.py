@@ -85,6 +85,9 @@ class Report:
     tables: dict[str, Table] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (table, row) -> the readings of run-together digits no identity inside the report decided; a neighbouring
+    # year of the same unit may decide them at ingest (the stock rule of table 二)
+    ambiguous: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)

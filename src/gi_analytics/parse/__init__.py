@@ -102,6 +102,7 @@ def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) ->
 
     active, active_template, found, active_scan = read_active(lines, active_start, active_end)
     report.problems.extend(found)
+    report.ambiguous.update({("active", key): readings for key, readings in active_scan.ambiguous.items()})
     requests, requests_template, found, requests_scan = (None, None, [], Scan([], None, None))
     if requests_start is not None:
         requests, requests_template, found, requests_scan = read_requests(lines, requests_start, after[3])

@@ -19,6 +19,7 @@ from .tokens import is_value_text, read_cell
 MAX_DIGITS = 8  # the widest count a run-together cell may hold
 MAX_RUN_DIGITS = 20  # a longer run of digits is not split where no identity prunes the splits
 MAX_READINGS = 6  # readings listed in a problem when the identities do not decide
+MAX_CANDIDATES = 64  # readings kept for a decision across rows or years
 MAX_PLACEMENTS = 5_000  # ways to place the values of a short row among its columns
 _DIGITS = re.compile(r"^\d+$")
 _GLUED = re.compile(r"^(?:\d|[—–/\-](?=.))+$")  # digits with nothing-markers or signs between them
@@ -195,9 +196,9 @@ def split_run_together(digits: str, ncols: int, *, where: str, groups: Sequence[
     if (groups is None or not pure) and len(digits) > MAX_RUN_DIGITS:  # unpruned splits grow combinatorially
         return _unreadable([digits], ncols, where, "数字连在一起且过长，无法拆分")
     if pure:
-        readings = run_together_readings(digits, ncols, groups, limit=MAX_READINGS + 1)
+        readings = run_together_readings(digits, ncols, groups, limit=MAX_CANDIDATES + 1)
     else:
-        readings = _marked_readings(digits, ncols, groups, limit=MAX_READINGS + 1)
+        readings = _marked_readings(digits, ncols, groups, limit=MAX_CANDIDATES + 1)
     if len(readings) == 1:
         basis = "按表内勾稽关系" if groups else "按列数"
         note = Problem(
@@ -215,7 +216,7 @@ def split_run_together(digits: str, ncols: int, *, where: str, groups: Sequence[
     listed = "；".join(" ".join("—" if v is None else str(v) for v in r) for r in readings[:MAX_READINGS])
     more = "等" if len(readings) > MAX_READINGS else ""
     reading = _unreadable([digits], ncols, where, f"数字连在一起且无法唯一拆分，可能为：{listed}{more}")
-    if len(readings) <= MAX_READINGS:
+    if len(readings) <= MAX_CANDIDATES:
         reading.candidates = readings
     return reading
 

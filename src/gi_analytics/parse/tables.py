@@ -65,6 +65,7 @@ class Scan:
     last: int | None
     cut: bool = False  # the document ends inside the last row: it may be truncated
     orphans: list[RowRead] = field(default_factory=list)  # grid rows of values without a label of their own
+    ambiguous: dict[str, list] = field(default_factory=dict)  # row key -> readings no identity decided
 
 
 Matcher = Callable[[str, str], "str | None"]
@@ -383,6 +384,8 @@ def read_active(
         )
         table[key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
+        if reading.candidates:
+            scan.ambiguous[key] = reading.candidates
     if template is None:
         problems.append(Problem("template.unknown", Severity.WARNING, "无法从表二的栏目判断模板版本", "表二"))
     return table, template, problems, scan
