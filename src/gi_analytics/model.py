@@ -80,6 +80,8 @@ class Report:
     tables: dict[str, Table] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    published: str | None = None  # ISO date the report was published, where printed
+    unit_printed: str | None = None  # the unit's name as the title prints it (`unit` may be shorter)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
@@ -99,6 +101,7 @@ class Report:
             "year": self.year,
             "template": self.template,
             "period": {"start": self.period.start, "end": self.period.end} if self.period else None,
+            "published": self.published,
         }
         for name in TABLE_NAMES:
             table = self.tables.get(name)
