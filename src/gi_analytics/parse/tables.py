@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import form
 from ..model import Problem, Severity, Table
+from .amounts import in_declared_units
 from .cells import assign
 from .tokens import CJK, Line, compact, is_value_text, split_label_tail
 
@@ -249,6 +250,7 @@ def read_active(
         )
         table[row.key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
+    problems += in_declared_units(table, template, lines[start:end])
     if template is None:
         problems.append(Problem("template.unknown", Severity.WARNING, "无法从表二的栏目判断模板版本", "表二"))
     return table, template, problems, scan
