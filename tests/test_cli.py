@@ -76,8 +76,8 @@ def test_parse_json_prints_the_contract() -> None:
         2021,
         "2021",
     )
-    assert list(data) == ["source", "unit", "year", "template", "period", "active", "requests", "appeals",
-                          "sections", "problems"]  # fmt: skip
+    assert list(data) == ["source", "unit", "year", "template", "period", "published", "active", "requests",
+                          "appeals", "sections", "problems"]  # fmt: skip
     assert "平昌关镇" in done.stdout  # not ASCII-escaped
 
 

@@ -27,9 +27,11 @@ from .checks import run_all
 from .figures import write_figures
 from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
+from .model import Problem, Report, Severity
 from .parse import parse_document
 from .store import FileOutcome, Outcome, ParsedFile
 from .textcompare import compute_similarity
+from .unitnames import KnownUnits, resolve
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"  # the bundled demo district
@@ -109,11 +111,13 @@ class UnitRow:
     district: str = ""
     kind: str = ""
     year: int | None = None
+    aliases: tuple[str, ...] = ()  # other names the unit is printed under (`上海市科委`)
 
 
 _CSV_ALIASES = {
     "file": ("file", "pattern", "文件", "文件名"),
     "unit": ("unit", "name", "单位", "单位名称"),
+    "alias": ("alias", "aliases", "别名", "简称"),
     "district": ("district", "区县", "辖区", "区"),
     "kind": ("kind", "类型", "单位类型"),
     "year": ("year", "年度", "年份"),
@@ -121,7 +125,8 @@ _CSV_ALIASES = {
 
 
 def load_units_csv(path: Path) -> list[UnitRow]:
-    """Read a units CSV (UTF-8, with or without BOM): columns file/pattern, unit, district, kind, year."""
+    """Read a units CSV (UTF-8, with or without BOM): columns file/pattern, unit, alias, district, kind, year.
+    `alias` holds other names of the unit, separated by `;` or `、` (`上海市科委;市科委`)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             rows = list(csv.DictReader(fh))
@@ -139,7 +144,20 @@ def _unit_row(row: dict[str, str | None], path: Path, line: int) -> UnitRow:
         raise IngestError(f"单位表 {path} 第 {line} 行没有单位名称（列名 unit 或 单位）")
     if year and not year.isdigit():
         raise IngestError(f"单位表 {path} 第 {line} 行的年度不是数字：{year}")
-    return UnitRow(get("file"), unit, get("district"), get("kind"), int(year) if year else None)
+    aliases = tuple(normalize_unit(a) for a in re.split(r"[;；、|]", get("alias")) if a.strip())
+    return UnitRow(get("file"), unit, get("district"), get("kind"), int(year) if year else None, aliases)
+
+
+def known_units(rows: Sequence[UnitRow], db_path: str | os.PathLike[str] | None = None) -> KnownUnits:
+    """The unit names of the units CSV (with their aliases) and of the database at `db_path`, if any."""
+    names = {r.unit for r in rows}
+    if db_path is not None and Path(db_path).exists():
+        try:
+            with store.read_connection(db_path) as con:
+                names |= set(store.load_units(con).name)
+        except (store.StoreError, duckdb.Error):
+            pass  # a damaged database is reported by the write that follows
+    return KnownUnits.of(names, {a: r.unit for r in rows for a in r.aliases if a != r.unit})
 
 
 @dataclass
@@ -150,6 +168,7 @@ class Resolver:
     year: int | None = None
     district: str | None = None
     rows: Sequence[UnitRow] = ()
+    known: KnownUnits = field(default_factory=KnownUnits)
 
     def apply(self, item: ParsedFile) -> ParsedFile:
         if item.reason is not None:
@@ -157,18 +176,41 @@ class Resolver:
         by_file = next((r for r in self.rows if r.file and _matches(r.file, item.source)), None)
         name_unit, name_year = unit_year_from_name(item.source)
         report = item.report
-        raw = (
-            self.unit or (by_file.unit if by_file else None) or (report.unit if report else None) or name_unit
-        )
-        district, unit = split_district(normalize_unit(raw)) if raw else ("", None)
+        given = self.unit or (by_file.unit if by_file else None)
+        district, unit = split_district(normalize_unit(given)) if given else ("", None)
+        if unit is None and report is not None:
+            district, unit = self._from_report(report, name_unit)
         described = by_file or next((r for r in self.rows if not r.file and r.unit == unit), None)
         item.unit = unit
         item.year = self.year or (by_file.year if by_file else None) or (report.year if report else None)
+        if item.year is None and name_year is not None and report is not None:
+            message = f"报告中没有年度，按文件名取 {name_year} 年"
+            report.problems.append(Problem("year.from_file_name", Severity.INFO, message, "文件名"))
         item.year = item.year or name_year
         item.district = self.district or (described.district if described else "") or district
         item.kind = (described.kind if described else "") or (unit_kind(unit) if unit else None)
         item.reason = _unresolved(item)
         return item
+
+    def _from_report(self, report: Report, name_unit: str | None) -> tuple[str, str | None]:
+        """(district, unit) from the report's title, checked against the known names; else the file name."""
+        if report.unit:
+            district, unit = split_district(normalize_unit(report.unit))
+            unit, found = resolve(unit, self.known)
+            report.problems.extend(found)
+            return district, unit
+        printed = normalize_unit(report.unit_printed or "")
+        if printed and (printed in self.known.names or printed in self.known.aliases):
+            unit, found = resolve(printed, self.known)
+            message = f"标题中的“{report.unit_printed}”虽不像单位名称，但是已知单位，按“{unit}”入库"
+            report.problems.extend([Problem("unit.known", Severity.INFO, message, "标题"), *found])
+            return "", unit
+        if name_unit:
+            unit, found = resolve(name_unit, self.known, "文件名")
+            message = f"报告中没有可用的单位名称，按文件名取“{unit}”"
+            report.problems.extend([Problem("unit.from_file_name", Severity.INFO, message, "文件名"), *found])
+            return split_district(unit)
+        return "", None
 
 
 def _matches(pattern: str, source: str) -> bool:
@@ -333,7 +375,7 @@ def _resolver(
     unit: str | None, year: int | None, district: str | None, units_csv: str | os.PathLike[str] | None
 ) -> Resolver:
     rows = load_units_csv(Path(units_csv)) if units_csv else ()
-    return Resolver(normalize_unit(unit) if unit else None, year, district, rows)
+    return Resolver(normalize_unit(unit) if unit else None, year, district, rows, known_units(rows))
 
 
 def _derive(con: duckdb.DuckDBPyConnection) -> None:
@@ -350,6 +392,8 @@ def _store(
     keep: bool,
     rebuild: bool,
 ) -> IngestResult:
+    if not rebuild:  # the names already stored count as known (read after the parse workers started)
+        resolver.known = known_units(resolver.rows, db_path)
     resolved = (resolver.apply(item) for item in parsed)
     try:
         batch = store.write_batch(

@@ -88,6 +88,8 @@ class Report:
     # (table, row) -> the readings of run-together digits no identity inside the report decided; a neighbouring
     # year of the same unit may decide them at ingest (the stock rule of table 二)
     ambiguous: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
+    published: str | None = None  # ISO date the report was published, where printed
+    unit_printed: str | None = None  # the unit's name as the title prints it (`unit` may be shorter)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
@@ -107,6 +109,7 @@ class Report:
             "year": self.year,
             "template": self.template,
             "period": {"start": self.period.start, "end": self.period.end} if self.period else None,
+            "published": self.published,
         }
         for name in TABLE_NAMES:
             table = self.tables.get(name)

@@ -25,8 +25,13 @@ CREATE TABLE IF NOT EXISTS reports (
     content_hash VARCHAR NOT NULL,    -- sha256 of the file bytes
     version INTEGER NOT NULL,         -- 1, 2, ... per (unit, year)
     is_current BOOLEAN NOT NULL,      -- the newest version of (unit, year)
-    ingested_at TIMESTAMP NOT NULL
+    ingested_at TIMESTAMP NOT NULL,
+    published DATE,                   -- the date the report was published, where printed
+    unit_printed VARCHAR              -- the unit's name as the title prints it
 );
+-- databases written before these columns existed
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published DATE;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS unit_printed VARCHAR;
 
 CREATE TABLE IF NOT EXISTS originals (
     content_hash VARCHAR PRIMARY KEY,

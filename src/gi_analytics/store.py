@@ -492,6 +492,8 @@ def _report_row(item: ParsedFile, report_id: int, unit_id: int, version: int) ->
         "format": item.format or Path(item.source).suffix.lstrip(".").lower() or "txt",
         "content_hash": item.content_hash,
         "version": version,
+        "published": _iso_date(item.report.published),
+        "unit_printed": item.report.unit_printed,
     }
 
 
@@ -530,8 +532,12 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
         con.unregister("_batch")
 
 
+_REPORT_ROW = ("report_id", "unit_id", "year", "template", "period_start", "period_end", "source", "format",
+               "content_hash", "version", "published", "unit_printed")  # fmt: skip
+
+
 def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], now: datetime) -> None:
-    frame = pa.Table.from_pylist(rows)
+    frame = pa.Table.from_pylist(rows, schema=_REPORTS_SCHEMA)
     con.register("_new_reports", frame)
     try:
         con.execute(
@@ -539,9 +545,8 @@ def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], 
             "WHERE reports.unit_id = n.unit_id AND reports.year = n.year"
         )
         con.execute(
-            "INSERT INTO reports SELECT report_id, unit_id, year, template, period_start, period_end, "
-            "source, format, content_hash, version, "
-            "version = max(version) OVER (PARTITION BY unit_id, year), ? "
+            f"INSERT INTO reports ({', '.join(_REPORT_ROW)}, is_current, ingested_at) "
+            f"SELECT {', '.join(_REPORT_ROW)}, version = max(version) OVER (PARTITION BY unit_id, year), ? "
             "FROM _new_reports",
             [now],
         )
@@ -549,6 +554,12 @@ def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], 
         con.unregister("_new_reports")
 
 
+_REPORTS_SCHEMA = pa.schema(
+    [("report_id", pa.int32()), ("unit_id", pa.int32()), ("year", pa.int32()), ("template", pa.string()),
+     ("period_start", pa.date32()), ("period_end", pa.date32()), ("source", pa.string()), ("format", pa.string()),
+     ("content_hash", pa.string()), ("version", pa.int32()), ("published", pa.date32()),
+     ("unit_printed", pa.string())]
+)  # fmt: skip
 _CELL_SCHEMA = pa.schema(
     [("report_id", pa.int32()), ("tbl", pa.string()), ("row_key", pa.string()), ("col_key", pa.string()),
      ("value", pa.float64()), ("state", pa.string())]
@@ -698,6 +709,20 @@ _REPORT_COLUMNS = (
     "r.report_id, r.unit_id, u.name AS unit, u.district, u.kind, r.year, r.template, r.period_start, "
     "r.period_end, r.source, r.format, r.content_hash, r.version, r.is_current, r.ingested_at"
 )
+_LATER_COLUMNS = {"published": "DATE", "unit_printed": "VARCHAR"}  # absent from databases written before them
+
+
+def _report_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The report columns to select; a column an older (read-only) database lacks reads as NULL."""
+    have = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND table_name = 'reports'"
+        ).fetchall()
+    }
+    later = (f"r.{c}" if c in have else f"NULL::{t} AS {c}" for c, t in _LATER_COLUMNS.items())
+    return ", ".join([_REPORT_COLUMNS, *later])
 
 
 def _where(
@@ -719,7 +744,7 @@ def _where(
 def load_reports(con: duckdb.DuckDBPyConnection, current_only: bool = True) -> pd.DataFrame:
     where, params = _where(current_only, None)
     return con.execute(
-        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where} "
+        f"SELECT {_report_columns(con)} FROM reports r JOIN units u USING (unit_id){where} "
         "ORDER BY u.district, u.name, r.year, r.version",
         params,
     ).df()
@@ -794,7 +819,7 @@ class ReportDetail:
 def report_detail(con: duckdb.DuckDBPyConnection, report_id: int) -> ReportDetail | None:
     where, params = _where(False, [report_id])
     rows = con.execute(
-        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where}", params
+        f"SELECT {_report_columns(con)} FROM reports r JOIN units u USING (unit_id){where}", params
     ).df()
     if rows.empty:
         return None
@@ -813,6 +838,8 @@ def _rebuild_report(con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> Rep
         period=Period(pd.Timestamp(start).date().isoformat(), pd.Timestamp(end).date().isoformat())
         if not (pd.isna(start) or pd.isna(end))
         else None,
+        published=None if pd.isna(info["published"]) else pd.Timestamp(info["published"]).date().isoformat(),
+        unit_printed=info["unit_printed"] if isinstance(info["unit_printed"], str) else None,
     )
     for tbl, row_key, col_key, value, state in con.execute(
         "SELECT tbl, row_key, col_key, value, state FROM cells WHERE report_id = ? ORDER BY rowid", [rid]

@@ -36,3 +36,5 @@ class Document:
     format: str  # txt | md | html | docx | pdf
     blocks: list[Block] = field(default_factory=list)
     pages: int = 0  # PDF only
+    # what the file says about itself: HTML <meta> name/property -> content, PDF info (CreationDate, …)
+    metadata: dict[str, str] = field(default_factory=dict)

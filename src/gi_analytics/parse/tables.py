@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import form
 from ..model import Problem, Severity, Table
+from .amounts import in_declared_units
 from .cells import assign
 from .columns import cells_of, resolve_by_columns
 from .fuzzy import closest
@@ -386,6 +387,7 @@ def read_active(
         problems += reading.problems
         if reading.candidates:
             scan.ambiguous[key] = reading.candidates
+    problems += in_declared_units(table, template, lines[start:end])
     if template is None:
         problems.append(Problem("template.unknown", Severity.WARNING, "无法从表二的栏目判断模板版本", "表二"))
     return table, template, problems, scan
