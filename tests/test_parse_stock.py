@@ -48,3 +48,45 @@ def test_no_neighbour_or_several_fitting_readings_leave_the_cells_unreadable() -
     assert {c.state for c in report.tables["active"]["normative_documents"].values()} == {
         CellState.UNREADABLE
     }
+
+
+def _glued_report(unit: str, year: int, normative: str) -> str:
+    return (
+        f"{unit}{year}年政府信息公开工作年度报告"
+        + "一、总体情况本镇依法公开政府信息。"
+        + GLUED.replace("77132470", normative)
+    )
+
+
+def test_ingest_decides_a_glued_stock_row_with_the_previous_year_in_the_database(tmp_path) -> None:
+    from gi_analytics import store
+    from gi_analytics.importer import ingest_bytes
+
+    db = tmp_path / "gi.duckdb"
+    previous = _glued_report("甲镇", 2021, "\t5\t1\t2406")  # in force 2406 at the end of 2021
+    ingest_bytes([("甲镇2021.txt", previous.encode())], db, district="乙区")
+    ingest_bytes([("甲镇2022.txt", _glued_report("甲镇", 2022, "77132470").encode())], db, district="乙区")
+    with store.read_connection(db) as con:
+        rows = con.execute(
+            "SELECT c.col_key, c.value FROM cells c JOIN reports r USING (report_id) "
+            "WHERE r.year = 2022 AND c.row_key = 'normative_documents' ORDER BY c.col_key"
+        ).fetchall()
+    assert dict(rows) == {"in_force": 2470, "issued": 77, "repealed": 13}
+
+
+def test_ingest_decides_it_with_the_previous_year_in_the_same_batch(tmp_path) -> None:
+    from gi_analytics import store
+    from gi_analytics.importer import ingest_bytes
+
+    db = tmp_path / "gi.duckdb"
+    files = [
+        ("甲镇2022.txt", _glued_report("甲镇", 2022, "77132470").encode()),
+        ("甲镇2021.txt", _glued_report("甲镇", 2021, "\t5\t1\t2406").encode()),
+    ]
+    ingest_bytes(files, db, district="乙区")
+    with store.read_connection(db) as con:
+        state = con.execute(
+            "SELECT min(c.state), max(c.value) FROM cells c JOIN reports r USING (report_id) "
+            "WHERE r.year = 2022 AND c.row_key = 'normative_documents'"
+        ).fetchone()
+    assert state == ("number", 2470)

@@ -29,6 +29,7 @@ from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from .model import Problem, Report, Severity
 from .parse import parse_document
+from .stockrule import with_stock_rule
 from .store import FileOutcome, Outcome, ParsedFile
 from .textcompare import compute_similarity
 from .unitnames import KnownUnits, resolve
@@ -394,7 +395,7 @@ def _store(
 ) -> IngestResult:
     if not rebuild:  # the names already stored count as known (read after the parse workers started)
         resolver.known = known_units(resolver.rows, db_path)
-    resolved = (resolver.apply(item) for item in parsed)
+    resolved = with_stock_rule((resolver.apply(item) for item in parsed), db_path)
     try:
         batch = store.write_batch(
             db_path, resolved, keep_originals=keep, after_write=_derive, rebuild=rebuild

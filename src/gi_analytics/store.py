@@ -796,6 +796,32 @@ def load_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT unit_id, name, district, kind FROM units ORDER BY district, name").df()
 
 
+def load_stock(
+    con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str, str, int]]
+) -> dict[tuple[str, str, int, str], dict[str, float]]:
+    """(unit name, district, year, row) -> {column: value} of the stock rows of table 二 (regulations,
+    normative documents) in the current reports of the given units and years; only cells holding a number."""
+    if not wanted:
+        return {}
+    pairs = pd.DataFrame(wanted, columns=["name", "district", "year"])
+    con.register("_wanted_stock", pairs)
+    try:
+        rows = con.execute(
+            "SELECT u.name, u.district, r.year, c.row_key, c.col_key, c.value FROM _wanted_stock w "
+            "JOIN units u ON u.name = w.name AND u.district = w.district "
+            "JOIN reports r ON r.unit_id = u.unit_id AND r.year = w.year "
+            "JOIN cells c ON c.report_id = r.report_id "
+            "WHERE r.is_current AND c.tbl = 'active' AND c.state = 'number' "
+            "AND c.row_key IN ('regulations', 'normative_documents')"
+        ).fetchall()
+    finally:
+        con.unregister("_wanted_stock")
+    out: dict[tuple[str, str, int, str], dict[str, float]] = {}
+    for name, district, year, row, col, value in rows:
+        out.setdefault((name, district, year, row), {})[col] = value
+    return out
+
+
 def load_findings(con: duckdb.DuckDBPyConnection, report_id: int | None = None) -> pd.DataFrame:
     where, params = ("WHERE f.report_id = ?", [report_id]) if report_id is not None else ("", [])
     return con.execute(

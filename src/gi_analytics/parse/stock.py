@@ -45,7 +45,7 @@ def resolve_stock(report: Report, neighbours: dict[str, Neighbours]) -> list[str
         if len(matching) != 1:
             continue
         reading = matching[0]
-        raw = report.tables["active"][row]["in_force"].raw
+        raw = "".join(map(str, reading))  # the digits as printed: a split keeps every digit in order
         report.tables["active"][row] = {c: Cell.number(v, raw) for c, v in zip(COLUMNS, reading, strict=True)}
         where = f"表二·{STOCK_ROWS[row]}"
         report.problems[:] = [
