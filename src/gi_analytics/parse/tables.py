@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import form
 from ..model import Problem, Severity, Table
@@ -30,6 +31,7 @@ _ITEMS = {
     for group in ("denied", "unavailable", "rejected", "other")
 }
 _ENUMERATED = re.compile(r"^(\d)\.(.{3,})$")
+_TOTAL = re.compile(r"^(\(七\)|七[、.])?总计$")
 _TEMPLATE_MARKS = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
     "2019": (
@@ -203,6 +205,7 @@ def _continues(row: RowRead | None, line: Line) -> bool:
     return has_values and (row is None or row.key == "other")
 
 
+@lru_cache(maxsize=1 << 14)
 def _group_header(label: str) -> str | None:
     return next((name for name, pattern in GROUP_HEADERS if pattern.search(label)), None)
 
@@ -212,12 +215,13 @@ def _group_header(label: str) -> str | None:
 _REQUEST_PATTERNS = [(r.key, re.compile(r.pattern)) for r in form.REQUEST_ROWS]
 
 
+@lru_cache(maxsize=1 << 15)
 def match_request_label(label: str, context: str) -> str | None:
     if len(label) > 70 or "。" in label:
         return None
     for key, pattern in _REQUEST_PATTERNS:
         if key == "total_processed":
-            if re.match(r"^(\(七\)|七[、.])?总计$", label) and label != "总计":
+            if _TOTAL.match(label) and label != "总计":
                 return key
             continue
         if pattern.search(label):
@@ -333,15 +337,33 @@ def detect_active_template(lines: list[Line], start: int, end: int) -> str | Non
     votes = {"2021": 0, "2019": 0}
     for line in lines[start:end]:
         for cell in line.cells:
-            text = compact(cell)
-            for template, marks in _TEMPLATE_MARKS.items():
-                votes[template] += any(m in text if len(m) > 4 else text.startswith(m) for m in marks)
+            if cell:
+                for template, vote in _template_votes(compact(cell)).items():
+                    votes[template] += vote
     if not any(votes.values()):
         return None
     return "2021" if votes["2021"] >= votes["2019"] else "2019"
 
 
+@lru_cache(maxsize=1 << 14)
+def _template_votes(text: str) -> dict[str, int]:
+    return {
+        template: any(m in text if len(m) > 4 else text.startswith(m) for m in marks)
+        for template, marks in _TEMPLATE_MARKS.items()
+    }
+
+
 _ACTIVE_LABELS = {t: tuple((compact(s.label), s.key) for s in specs) for t, specs in form.ACTIVE.items()}
+_ACTIVE_PATTERNS = {
+    t: [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs] for t, specs in form.ACTIVE.items()
+}
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_active(label: str, template: str) -> str | None:
+    found = next((k for k, p, n in _ACTIVE_PATTERNS[template] if len(label) <= n and p.search(label)), None)
+    near = None if found else closest(label, _ACTIVE_LABELS[template])
+    return found or ("~" + near if near else None)
 
 
 def read_active(
@@ -349,14 +371,9 @@ def read_active(
 ) -> tuple[Table | None, str | None, list[Problem], Scan]:
     template = detect_active_template(lines, start, end)
     specs = form.ACTIVE[template or "2021"]
-    patterns = [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs]
-
-    labels = _ACTIVE_LABELS[template or "2021"]
 
     def match(label: str, _context: str) -> str | None:
-        found = next((k for k, p, n in patterns if len(label) <= n and p.search(label)), None)
-        near = None if found else closest(label, labels)
-        return found or ("~" + near if near else None)
+        return _match_active(label, template or "2021")
 
     scan = scan_rows(
         lines, start, end, match, lambda text: "勾稽关系" in text or text.startswith("一、本年新收")

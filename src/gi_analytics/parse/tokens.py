@@ -150,6 +150,7 @@ _TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*([+-]?\d[\d.,]*(?:(?:\s+[+-]?|[
 _GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff)\]\"])\s*([\d.,+\-—–/\s]*\d[\d.,+\-—–/\s]*)$")
 
 
+@lru_cache(maxsize=1 << 15)
 def split_label_tail(text: str) -> tuple[str, str]:
     """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); `…数量71013—19222` keeps its dash in the
     tail; a plain label -> (label, "")."""
