@@ -233,7 +233,9 @@ def test_a_scraped_page_on_one_line_reads_its_tables() -> None:
     from gi_analytics.render import render
 
     body = render(_consistent_large(), "txt_oneline").decode("utf-8").strip()
-    page = "首页>政务公开>政府信息公开年报 字号:[大中小] 打印本页 " + body + " 扫一扫在手机打开当前页 关闭窗口"
+    page = (
+        "首页>政务公开>政府信息公开年报 字号:[大中小] 打印本页 " + body + " 扫一扫在手机打开当前页 关闭窗口"
+    )
     parsed = _parse_text(page)
     assert wrong_cells(_consistent_large(), parsed, silent=False) == []
     assert parsed.year == 2022 and parsed.template == "2021"
@@ -254,3 +256,14 @@ def test_three_counts_glued_without_an_identity_are_unreadable_with_their_readin
     problem = next(p for p in parsed.problems if p.where == "表二·行政规范性文件")
     assert problem.severity == "error" and "7 7 132470" in problem.message
     assert [c.value for c in parsed.tables["requests"]["new_received"].values()] == [80, 1, 0, 0, 0, 0, 81]
+
+
+def test_a_label_number_cut_off_onto_the_row_above_is_not_an_eighth_value() -> None:
+    parsed = _parse_text(
+        "三、收到和处理政府信息公开申请情况\n"
+        "(三)不予公开 3.危及“三安全一稳定” 0 0 0 0 0 0 0 4.\n"
+        "保护第三方合法权益 0 0 0 0 0 0 0\n"
+    )
+    requests = parsed.tables["requests"]
+    for row in ("denied_security", "denied_third_party"):
+        assert [c.value for c in requests[row].values()] == [0] * 7, row

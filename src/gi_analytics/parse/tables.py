@@ -18,7 +18,7 @@ from .amounts import in_declared_units
 from .cells import assign
 from .columns import cells_of, resolve_by_columns
 from .fuzzy import closest
-from .tokens import CJK, Line, compact, is_value_text, split_label_tail
+from .tokens import CJK, Line, compact, is_value_text, label_and_values, split_label_tail
 
 GROUP_HEADERS = (
     ("denied", re.compile(r"^(\(三\))?不予公开$")),
@@ -106,13 +106,13 @@ def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Cal
                     current.tokens.append(text)
                     current.inline = current.inline or current.line == index
                 continue
-            label, tail = split_label_tail(compact(text))
+            label, values = label_and_values(text)
             group = _group_header(label)
             key = None if group else match(label, context)
             if group:
                 context, current = group, None
             elif key:
-                current = RowRead(key, index, [tail] if tail else [])
+                current = RowRead(key, index, list(values), inline=bool(values))
                 rows.append(current)
                 context = form.ROW_GROUP.get(key.lstrip("?~"), context)
             elif CJK.search(text):
@@ -432,12 +432,12 @@ def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None,
             if is_value_text(cell):
                 found.append(cell)
                 continue
-            label, tail = split_label_tail(text)
+            label, values = label_and_values(cell)
             if CJK.search(label) and not (APPEAL_HEADER.match(label) and not any(tokens)):
                 closed = True
                 break
             header = True
-            found += [tail] if tail else []
+            found += values
         if any(found) or (found and not header):
             tokens += found
             if any(found):

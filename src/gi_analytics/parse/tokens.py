@@ -27,6 +27,7 @@ MAX_SIGNIFICANT_DIGITS = 15  # what a DOUBLE (the cells.value column) holds exac
 _CELL_SPLIT = re.compile(r"[\t|]")
 _SPACED_VALUES = re.compile(r"^[\d.,\-—/]+(?:\s+[\d.,\-—/]+)+$")  # `0 0 0` copied from PDF text
 _TWO_NUMBERS = re.compile(r"\d\s+\d")
+_LABEL_NUMBER = re.compile(r"^\s*\d[.、．]\s*$")  # `4.`: the enumerator of a label broken over lines
 # markdown as converters write it: `| a | b |` rows, `|---|---|` rules, `#` headings, `**bold**`, `<br>`
 _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
@@ -136,7 +137,10 @@ def read_cell(text: str) -> Cell:
 
 @lru_cache(maxsize=1 << 14)
 def is_value_text(text: str) -> bool:
-    """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage."""
+    """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage.
+    A label's own number cut off from it (`4.` at the end of a PDF line) is no value."""
+    if _LABEL_NUMBER.match(text):
+        return False
     return (
         not CJK.search(text) or bool(_NOTHING.match(text)) or bool(_NUMBER.match(_UNIT_SUFFIX.sub("", text)))
     )
@@ -162,3 +166,12 @@ def split_label_tail(text: str) -> tuple[str, str]:
         if match and CJK.search(match.group(1)):
             return match.group(1), match.group(2).strip()
     return text, ""
+
+
+@lru_cache(maxsize=1 << 15)
+def label_and_values(text: str) -> tuple[str, tuple[str, ...]]:
+    """A text cell's label (compacted) and the values printed after it, split where white space separates
+    them: `规章000` -> ("规章", ("000",)); `规章 12 3 15` -> ("规章", ("12", "3", "15")); a label's cut-off
+    number at the end (`… 0 4.`) is dropped."""
+    label, tail = split_label_tail(normalize(text))
+    return compact(label), tuple(t for t in tail.split() if is_value_text(t))
