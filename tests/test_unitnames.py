@@ -13,7 +13,9 @@ from gi_analytics.unitnames import KnownUnits, resolve
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "000_32c9a0a42e9b7f0e.txt"
-KNOWN = KnownUnits.of(["沭阳县", "北集镇", "北坪镇", "泗村店镇"], {"上海市科委": "上海市科学技术委员会"})
+KNOWN = KnownUnits.of(
+    ["沭阳县", "北集镇", "北坪镇", "大桥镇", "太桥镇"], {"上海市科委": "上海市科学技术委员会"}
+)
 
 
 @pytest.mark.parametrize(
@@ -23,8 +25,19 @@ KNOWN = KnownUnits.of(["沭阳县", "北集镇", "北坪镇", "泗村店镇"], {
         ("上海市科委", "上海市科学技术委员会", "unit.alias", Severity.INFO),
         ("上海市科学技术委员会", "上海市科学技术委员会", None, None),
         ("沐阳县", "沭阳县", "unit.variant", Severity.WARNING),  # 沐/沭: look-alike, one known name
-        ("北山镇", "北山镇", "unit.unknown", Severity.WARNING),  # one edit from 北集镇 and 北坪镇: both named
-        ("泗村店", "泗村店", "unit.unknown", Severity.WARNING),
+        (
+            "犬桥镇",
+            "犬桥镇",
+            "unit.unknown",
+            Severity.WARNING,
+        ),  # a look-alike of 大桥镇 and of 太桥镇: both named
+        (
+            "北山镇",
+            "北山镇",
+            None,
+            None,
+        ),  # one character from 北集镇 and 北坪镇, like real neighbours: a new unit
+        ("沭阳", "沭阳", None, None),
         ("红洲镇", "红洲镇", None, None),  # nothing known resembles it: a new unit
     ],
 )
@@ -35,8 +48,8 @@ def test_resolve(printed: str, stored: str, code: str | None, severity: Severity
 
 
 def test_the_warning_names_the_candidates() -> None:
-    _, problems = resolve("北山镇", KNOWN)
-    assert "北集镇" in problems[0].message and "北坪镇" in problems[0].message
+    _, problems = resolve("犬桥镇", KNOWN)
+    assert "大桥镇" in problems[0].message and "太桥镇" in problems[0].message
     _, problems = resolve("沐阳县", KNOWN)
     assert "沭阳县" in problems[0].message and "沐阳县" in problems[0].message
 

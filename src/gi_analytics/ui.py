@@ -337,6 +337,20 @@ def report_link_params(unit: str, year: int) -> dict[str, str]:
     return out
 
 
+def report_identity_note(head: pd.Series) -> str:
+    """The report's publication date and the unit's name as its title prints it (when it differs)."""
+    published = head.get("published")
+    printed = head.get("unit_printed")
+    parts = [f"发布日期：{pd.Timestamp(published):%Y-%m-%d}" if not _missing(published) else "发布日期：未写明"]
+    if isinstance(printed, str) and printed and printed != head.get("unit"):
+        parts.append(f"标题中的单位名称：{md_escape(printed)}")
+    return " · ".join(parts)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
 # ---- uploads ------------------------------------------------------------------------------------
 
 UPLOAD_SUFFIXES = ("txt", "html", "htm", "docx", "pdf", "zip")

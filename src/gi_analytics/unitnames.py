@@ -3,8 +3,8 @@
 Known names come from the units CSV (its `unit` and `alias` columns) and the database. A printed name is taken
 as it is when it is known or nothing known resembles it; an alias (`上海市科委`) is replaced by its full name;
 a name that differs from exactly one known name by look-alike characters only (沐阳县 / 沭阳县, as OCR and
-typing make them) is replaced by that name with a warning naming it; any other near miss keeps the printed
-name and a warning names the candidates. Never a silent change.
+typing make them) is replaced by that name with a warning naming it; a look-alike of several keeps the printed
+name and a warning names the candidates. Other names are new units (北集镇 and 北坪镇 are two townships).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def resolve(name: str, known: KnownUnits, where: str = "标题") -> tuple[str, l
             f"单位名称“{name}”不在已知单位中，与“{variants[0]}”只差形近字，按“{variants[0]}”入库，请核对"
         )
         return variants[0], [Problem("unit.variant", Severity.WARNING, message, where)]
-    near = sorted(variants or [k for k in known.names if _one_edit(name, k)])
+    near = sorted(variants)  # several look-alikes: which one is not for us to say
     if near:
         listed = "、".join(f"“{n}”" for n in near[:5])
         message = (
@@ -65,13 +65,3 @@ def _look_alike(a: str, b: str) -> bool:
         return False
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     return bool(pairs) and all(pair in _SIMILAR for pair in pairs)
-
-
-def _one_edit(a: str, b: str) -> bool:
-    """One character replaced, inserted or deleted (names of three characters or more)."""
-    if min(len(a), len(b)) < _MIN_LENGTH or abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -49,7 +49,8 @@ def read(data: bytes, name: str) -> Document:
 def meta_tags(root: etree._Element) -> dict[str, str]:
     """`<meta name|property|itemprop|http-equiv=… content=…>` as a mapping (the first of each name wins)."""
     found: dict[str, str] = {}
-    for el in root.iter("meta"):
+    head = root.find("head")  # where pages put them; a page without <head> is searched whole
+    for el in (root if head is None else head).iter("meta"):
         key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
         content = el.get("content")
         if key and content and len(found) < _MAX_META:

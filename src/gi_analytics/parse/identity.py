@@ -21,9 +21,7 @@ _REPORT_WORDS = re.compile(
     r"(?:(?P<year2>20\d\d)年度?)?(?:的)?(?:年度工作报告|年度报告|工作报告|年报|报告)"
 )
 # What follows a report title that is only cited inside a sentence (`…年度报告编制发布等工作`, `…报告格式的通知`).
-_CITED = re.compile(
-    r"^(?:》?(?:格式|编制|模板|样本|的通知|的函|的要求|工作的|有关|相关|等工作|的编制|的发布))"
-)
+_CITED = re.compile(r"》?(?:格式|编制|模板|样本|的通知|的函|的要求|工作的|有关|相关|等工作|的编制|的发布)")
 # compact() has already written `〔2023〕` as `(2023)` and `：` as `:`
 _PREAMBLE = re.compile(r"关于印发|的通知|印发给你们|现将|[(\[]20\d\d[)\]]\d+号|^各.{1,30}:$")
 _SEPARATORS = set(" \t>＞|:：,，。;；!！?？、/\\")
@@ -32,7 +30,7 @@ _EDGE = "《》「」“”\"'()（）【】[]#*-—_=·•● "
 _METADATA = re.compile(r"^(?:文章标题|信息名称|文件名称|标题名称|标题|名称|题名|主题|题目)[:：]?")
 _NOISE = re.compile(r"^.*(?:当前页|打印本页|关闭窗口|字体大小|当前位置|您的位置|您现在的位置|首页)")
 _YEAR_FIRST = re.compile(r"^(?:关于)?(?P<year>20\d\d)年度?(?:的)?")
-_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff()（）·]{2,40}$")
+_NAME_CHARS = re.compile(r"^[\u4e00-\u9fff][\u4e00-\u9fff0-9A-Za-z()（）·]{1,39}$")
 _NOT_A_NAME = re.compile(
     r"^(?:印发|根据|按照|依据|做好|编制|现将|关于|本报告|我[镇乡局委办区县市]|全[镇乡区县市])"
 )
@@ -44,6 +42,7 @@ UNIT_SUFFIXES = (
     "部", "组", "公司", "集团", "林场", "农场",
 )  # fmt: skip
 _UNIT_TAIL = re.compile(r"^(?:.*[省市区县旗])?(?P<unit>[^省市区县旗]{2,12}?(?:街道办事处|街道|镇|乡))$")
+_MAX_TITLE_LINE = 80  # the title is never further down than this
 _WINDOW = 400  # how far into a line (or into the joined opening text) a title is looked for
 _ABOVE = 24  # the longest line above a bare `2024年…报告` taken as the unit
 _PROSE_YEAR = re.compile(r"(20\d\d)年度?")
@@ -113,7 +112,7 @@ def _candidates(text: str, line: int, preamble: bool) -> list[_Candidate]:
     window = text[:_WINDOW]
     for match in _REPORT_WORDS.finditer(window):
         before, start = window[start : match.start()], match.end()
-        if not preamble and _CITED.match(text[match.end() :]):
+        if not preamble and _CITED.match(text, match.end()):
             continue
         if before.endswith("人民") and match[0].startswith("政府"):  # `XX镇人民政府信息公开年报`
             before += "政府"
@@ -125,17 +124,18 @@ def _candidates(text: str, line: int, preamble: bool) -> list[_Candidate]:
 
 def find_title(lines: list[Line], limit: int) -> Title:
     """The unit and year from the report's title among the first `limit` lines (or the opening text)."""
-    texts = [compact(line_text(line)) for line in lines[:limit]]
+    texts = [compact(line_text(line)) for line in lines[: min(limit, _MAX_TITLE_LINE)]]
     fallback: list[_Candidate] = []
     for index, text in enumerate(texts):
         preamble = bool(_PREAMBLE.search(text[:_WINDOW]))
         for cand in _candidates(text, index, preamble):
-            if not cand.printed and index > 0 and not preamble:
-                cand = _Candidate(_unit_above(texts[index - 1]), cand.year, index, False)
+            if not cand.printed and not preamble:
+                above = next((t for t in reversed(texts[:index]) if t), "")  # blank lines between are common
+                cand = _Candidate(_unit_above(above), cand.year, index, False)
             if cand.printed and looks_like_unit(cand.printed) and not cand.preamble:
                 return _title(cand)
             fallback.append(cand)
-    joined = "".join(t for t in texts if t)[: _WINDOW * 2]  # a title broken over lines
+    joined = _opening(texts, _WINDOW * 2)  # a title broken over lines
     for cand in _candidates(joined, 0, False):
         if cand.printed and looks_like_unit(cand.printed):
             return _title(_Candidate(cand.printed, cand.year, _line_of(texts, cand.printed), False))
@@ -146,6 +146,16 @@ def find_title(lines: list[Line], limit: int) -> Title:
     doubtful = [c.printed for c in fallback if c.printed]
     line = fallback[0].line if fallback else None
     return Title(None, doubtful[0] if doubtful else None, year, line, _doubtful(doubtful))
+
+
+def _opening(texts: list[str], size: int) -> str:
+    parts, length = [], 0
+    for text in texts:
+        if length >= size:
+            break
+        parts.append(text)
+        length += len(text)
+    return "".join(parts)[:size]
 
 
 def _unit_above(text: str) -> str:
@@ -178,7 +188,7 @@ def fill_from_prose(
 ) -> tuple[str | None, int | None, list[Problem]]:
     """The unit and year where the title gave none: the statistics period, the prose, else a warning."""
     problems = list(title.problems)
-    flat = re.sub(r"\s+", "", text)
+    flat = re.sub(r"\s+", "", text) if title.year is None or title.unit is None else ""
     year = title.year
     if year is None:
         year, source = _prose_year(flat, period)

@@ -26,6 +26,7 @@ _CN_DATE = re.compile(rf"(?P<y>{_CN_YEAR})年(?P<m>{_CN_DAY})月(?P<d>{_CN_DAY})
 _CLOSING = re.compile(rf"(?P<date>{_DATE}日?|(?P<cn>{_CN_YEAR}年{_CN_DAY}月{_CN_DAY}日))$")
 _CLOSING_MAX = 40  # the longest signing unit before a closing date
 _CLOSING_LINES = 6  # the last non-empty lines searched for it
+_HEADER_LINES = 80  # a labelled date sits above the first section, near the title
 _HEADER_CHARS = 1000  # how far into a header line (a one-line page) a label is looked for
 META_KEYS = (
     "pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime", "article:published_time",
@@ -41,7 +42,10 @@ def find_published(
     lines: list[Line], first_heading: int, year: int | None, metadata: Mapping[str, str]
 ) -> tuple[str | None, list[Problem]]:
     """(ISO date or None, problems) for the report whose lines are given."""
-    header = (compact(line_text(line))[:_HEADER_CHARS] for line in lines[: max(first_heading, 1)])
+    header = (
+        compact(line_text(line))[:_HEADER_CHARS]
+        for line in lines[: min(max(first_heading, 1), _HEADER_LINES)]
+    )
     found = _first(_labelled(header), year) or _first(_from_meta(metadata), year)
     found = found or _first(_closing(lines), year)
     if found:
@@ -67,6 +71,8 @@ def _labelled(texts: Iterable[str]) -> Iterable[date | None]:
 
 
 def _from_meta(metadata: Mapping[str, str]) -> Iterable[date | None]:
+    if not metadata:
+        return
     lowered = {k.lower(): v for k, v in metadata.items()}
     for key in META_KEYS:
         match = re.search(_DATE, compact(lowered.get(key, "")))
