@@ -222,7 +222,9 @@ def _unresolved(item: ParsedFile) -> str | None:
     missing = [what for what, value in (("单位", item.unit), ("年度", item.year)) if not value]
     if not missing:
         return None
-    return f"无法确定{'和'.join(missing)}：请用 --unit/--year 或单位表指定"
+    printed = item.report.unit_printed if item.report is not None and not item.unit else None
+    seen = f"（标题中的“{printed}”不像单位名称，也不在单位表或数据库中）" if printed else ""
+    return f"无法确定{'和'.join(missing)}{seen}：请用 --unit/--year 或单位表指定"
 
 
 # ---------------------------------------------------------------- reading and parsing one file
