@@ -106,7 +106,7 @@ def test_lossless_layouts_read_every_cell(name: str, truth: Report, layout: str)
     assert wrong_cells(truth, read_back(truth, layout), silent=False) == []
 
 
-@pytest.mark.parametrize("layout", ["txt_oneline", "txt_runtogether", "md", "md_ocr"])
+@pytest.mark.parametrize("layout", ["txt_oneline", "txt_runtogether", "md", "md_ocr", "md_repeated"])
 @pytest.mark.parametrize("name", ["consistent_small", "consistent_large"])
 def test_glued_and_converted_text_reads_every_cell_where_the_identities_decide(
     name: str, layout: str

@@ -14,7 +14,7 @@ from gi_analytics.model import BLANK, Cell, CellState, Period, Report, Section
 from gi_analytics.parse import parse_document
 from gi_analytics.render import EXTENSIONS, LAYOUTS, format_cell, render
 
-AMBIGUOUS_LAYOUTS = {"txt_runtogether", "txt_oneline", "md", "md_ocr"}  # blanks lost or cells merged: test_parse_layouts
+AMBIGUOUS_LAYOUTS = {"txt_runtogether", "txt_oneline", "md", "md_ocr", "md_repeated"}  # blanks lost or cells merged: test_parse_layouts
 
 
 def canonical_report(template: str) -> Report:

@@ -24,12 +24,11 @@ TEXT_LAYOUTS = (
     "txt_runtogether",
     "txt_oneline",
 )
-MARKDOWN_LAYOUTS = ("md", "md_ocr")
+MARKDOWN_LAYOUTS = ("md", "md_ocr", "md_repeated")
 LAYOUTS = (*TEXT_LAYOUTS, *MARKDOWN_LAYOUTS, "html", "docx", "pdf")
 EXTENSIONS = {
     **{layout: "txt" for layout in TEXT_LAYOUTS},
-    "md": "md",
-    "md_ocr": "md",
+    **{layout: "md" for layout in MARKDOWN_LAYOUTS},
     "html": "html",
     "docx": "docx",
     "pdf": "pdf",
@@ -444,6 +443,8 @@ def render(report: Report, layout: str) -> bytes:
 
         return render_docx(blocks) if layout == "docx" else render_pdf(blocks)
     if layout in MARKDOWN_LAYOUTS:
-        return render_markdown(blocks, ocr=layout == "md_ocr").encode("utf-8")
+        return render_markdown(blocks, ocr=layout == "md_ocr", repeat_merged=layout == "md_repeated").encode(
+            "utf-8"
+        )
     text = render_oneline(blocks) if layout == "txt_oneline" else render_text(blocks, layout)
     return text.encode("gb18030") if layout == "txt_gb18030" else text.encode("utf-8")

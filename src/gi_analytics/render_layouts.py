@@ -25,10 +25,11 @@ def render_oneline(blocks: Sequence[Any]) -> str:
     return "".join(out) + "\n"
 
 
-def render_markdown(blocks: Sequence[Any], ocr: bool = False) -> str:
+def render_markdown(blocks: Sequence[Any], ocr: bool = False, repeat_merged: bool = False) -> str:
     """`#` headings, pipe tables whose first row is the header, merged slots as empty cells, header labels
     broken by `<br>`, long row labels detached onto their own line. `ocr` adds swapped characters in long
-    labels and headings, stray spaces, and full-width digits and brackets."""
+    labels and headings, stray spaces, and full-width digits and brackets. `repeat_merged` writes a merged
+    cell's text into every slot it covers, as some converters do, and keeps labels in their rows."""
     lines: list[str] = []
     for index, block in enumerate(blocks):
         if block.kind == "title":
@@ -38,17 +39,32 @@ def render_markdown(blocks: Sequence[Any], ocr: bool = False) -> str:
         elif block.kind == "para":
             lines += [block.text, ""]
         else:
-            lines += [*_markdown_table(block.grid, ocr), ""]
+            grid = _expanded(block.grid) if repeat_merged else block.grid
+            lines += [*_markdown_table(grid, ocr, detach=not repeat_merged), ""]
     return "\n".join(lines)
 
 
-def _markdown_table(grid: Sequence[Sequence[Any]], ocr: bool) -> list[str]:
+def _expanded(grid: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    """Every slot a merged cell covers holds that cell."""
+    out = [list(row) for row in grid]
+    for r, row in enumerate(grid):
+        for c, slot in enumerate(row):
+            if slot is None:
+                continue
+            for dr in range(slot.rowspan):
+                for dc in range(slot.colspan):
+                    if r + dr < len(out) and c + dc < len(out[r + dr]):
+                        out[r + dr][c + dc] = slot
+    return out
+
+
+def _markdown_table(grid: Sequence[Sequence[Any]], ocr: bool, detach: bool = True) -> list[str]:
     lines = []
     for r, row in enumerate(grid):
         cells = ["" if slot is None else slot.text for slot in row]
         labels = [i for i, slot in enumerate(row) if slot is not None and slot.kind == "label" and slot.text]
         values = any(slot is not None and slot.kind == "value" for slot in row)
-        if values and labels and len(cells[labels[-1]]) > DETACH_LONGER_THAN:
+        if detach and values and labels and len(cells[labels[-1]]) > DETACH_LONGER_THAN:
             lines.append(_ocr(cells[labels[-1]], r) if ocr else cells[labels[-1]])
             cells[labels[-1]] = ""
         if not values:

@@ -48,11 +48,13 @@ def assign(
     exact: bool = False,
     positional: bool = False,
     inline: bool = False,
+    repeats: bool = False,
 ) -> Reading:
     """`exact`: a real grid, the last `ncols` slots are the values. `positional`: the tokens are one line's
     separated cells with no label slots among them (table 四's value row), so `ncols` tokens are the columns.
     `inline`: the values follow the label on its line, where blank label slots and lost tabs make the blanks
-    at either end meaningless (one cell per line, a blank line is a blank cell)."""
+    at either end meaningless (one cell per line, a blank line is a blank cell). `repeats`: a converter may
+    have written a merged value cell into every slot it covers (`| 行政许可 | 1 | 1 | 1 |` for one column)."""
     if exact and len(tokens) >= ncols:
         tokens = tokens[len(tokens) - ncols :]
         return (
@@ -67,6 +69,9 @@ def assign(
         return Reading([read_cell(t) for t in filled])
     if len(filled) == 1 and ncols > 1 and _GLUED.match(filled[0]) and len(filled[0]) >= ncols:
         return split_run_together(filled[0], ncols, where=where, groups=groups)
+    if len(filled) > ncols and repeats and len(set(filled[ncols - 1 :])) == 1:
+        note = Problem("cells.merged_repeat", Severity.INFO, "合并单元格的数字重复出现，按一格读取", where)
+        return Reading([read_cell(t) for t in filled[:ncols]], [note])
     if len(filled) > ncols:
         return _unreadable(
             tokens, ncols, where, f"该行有 {len(filled)} 个值，应为 {ncols} 个，无法确定对应的列"

@@ -59,6 +59,7 @@ class RowRead:
     tokens: list[str] = field(default_factory=list)
     grid: bool = False
     inline: bool = False  # values stand on the label's own line (tabs, pipes), not one cell per line
+    markdown: bool = False  # from a pipe-table row, whose converter may repeat a merged cell's value
 
 
 @dataclass
@@ -195,7 +196,7 @@ def _grid_row(line: Line, index: int, match: Matcher, context: str) -> tuple[Row
         return None, context
     position, key, tail = found
     tokens = ([tail] if tail else []) + list(line.cells[position + 1 :])
-    return RowRead(key, index, tokens, grid=line.grid, inline=True), context
+    return RowRead(key, index, tokens, grid=line.grid, inline=True, markdown=line.markdown), context
 
 
 def _continues(row: RowRead | None, line: Line) -> bool:
@@ -287,6 +288,7 @@ def read_requests(
             exact=row.grid,
             truncated=scan.cut and i == len(rows) - 1,
             inline=row.inline,
+            repeats=row.markdown,
         )
         table[key] = dict(zip(form.REQUEST_COLUMNS, reading.cells, strict=True))
         problems += reading.problems
@@ -399,6 +401,7 @@ def read_active(
             exact=row.grid,
             truncated=scan.cut and row is scan.rows[-1],
             inline=row.inline,
+            repeats=row.markdown,
         )
         table[key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
