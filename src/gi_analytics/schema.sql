@@ -27,11 +27,13 @@ CREATE TABLE IF NOT EXISTS reports (
     is_current BOOLEAN NOT NULL,      -- the newest version of (unit, year)
     ingested_at TIMESTAMP NOT NULL,
     published DATE,                   -- the date the report was published, where printed
-    unit_printed VARCHAR              -- the unit's name as the title prints it
+    unit_printed VARCHAR,             -- the unit's name as the title prints it
+    deadline DATE                     -- the units CSV's deadline for this report; NULL: the 条例's
 );
 -- databases written before these columns existed
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS published DATE;
 ALTER TABLE reports ADD COLUMN IF NOT EXISTS unit_printed VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS deadline DATE;
 
 CREATE TABLE IF NOT EXISTS originals (
     content_hash VARCHAR PRIMARY KEY,
@@ -88,3 +90,4 @@ CREATE TABLE IF NOT EXISTS findings (
     actual DOUBLE,
     message VARCHAR NOT NULL
 );
+
