@@ -91,3 +91,11 @@ CREATE TABLE IF NOT EXISTS findings (
     message VARCHAR NOT NULL
 );
 
+-- every document fetched from the web (gi-analytics fetch): where it came from, when, and its bytes' hash
+CREATE TABLE IF NOT EXISTS fetches (
+    url VARCHAR NOT NULL,             -- as requested: the report page, or the unit's listing page
+    final_url VARCHAR NOT NULL,       -- the document itself, after the listing, redirects and attachment
+    content_hash VARCHAR NOT NULL,    -- sha256 of the bytes; joins reports.content_hash
+    file_name VARCHAR NOT NULL,
+    fetched_at TIMESTAMP NOT NULL
+);
