@@ -31,7 +31,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         self.hits.append(self.path)
-        status, headers, body = self.routes.get(self.path, (404, {"Content-Type": "text/html"}, b"<h1>404</h1>"))
+        status, headers, body = self.routes.get(
+            self.path, (404, {"Content-Type": "text/html"}, b"<h1>404</h1>")
+        )
         self.send_response(status)
         for key, value in headers.items():
             self.send_header(key, value)
@@ -72,23 +74,33 @@ def silent() -> Iterator[str]:
 
 def html(body: str, charset: str = "utf-8", meta: bool = True) -> bytes:
     head = f'<meta charset="{charset}">' if meta else ""
-    return f"<!DOCTYPE html><html><head>{head}<title>栏目</title></head><body>{body}</body></html>".encode(charset)
+    return f"<!DOCTYPE html><html><head>{head}<title>栏目</title></head><body>{body}</body></html>".encode(
+        charset
+    )
 
 
 def listing(*links: tuple[str, str], charset: str = "utf-8", meta: bool = True) -> bytes:
-    items = "".join(f'<li><a href="{href}" title="{text}">{text}</a><span>2024-01-18</span></li>' for href, text in links)
-    return html(f"<ul>{items}<li><a href='/notice.html'>关于做好政务公开工作的通知</a></li></ul>", charset, meta)
+    items = "".join(
+        f'<li><a href="{href}" title="{text}">{text}</a><span>2024-01-18</span></li>' for href, text in links
+    )
+    return html(
+        f"<ul>{items}<li><a href='/notice.html'>关于做好政务公开工作的通知</a></li></ul>", charset, meta
+    )
 
 
 def report_page(unit: str, published: str, charset: str = "utf-8") -> bytes:
     """The renderer's HTML report with a 发布时间 line, re-encoded (a GBK page declares it in <meta>)."""
     text = render(make_report(unit, YEAR), "html").decode("utf-8")
-    text = text.replace('charset="utf-8"', f'charset="{charset}"').replace("<body>", f"<body><p>发布时间：{published}</p>")
+    text = text.replace('charset="utf-8"', f'charset="{charset}"').replace(
+        "<body>", f"<body><p>发布时间：{published}</p>"
+    )
     return text.encode(charset)
 
 
 def wrapper(attachment: str, name: str) -> bytes:
-    return html(f"<h1>{name[:-4]}</h1><p>附件：<a href='{attachment}'>{name}</a></p><p>发布时间：2024-01-25</p>")
+    return html(
+        f"<h1>{name[:-4]}</h1><p>附件：<a href='{attachment}'>{name}</a></p><p>发布时间：2024-01-25</p>"
+    )
 
 
 PAGE = {"Content-Type": "text/html; charset=utf-8"}
@@ -192,8 +204,10 @@ def test_fetch_one_url_direct_and_the_size_cap(server):
     Handler.routes = {"/r.pdf": (200, {"Content-Type": "application/pdf"}, pdf),
                       "/big.pdf": (200, {"Content-Type": "application/pdf"}, b"%PDF-" + b"0" * 5000)}  # fmt: skip
     settings = FetchSettings(read_timeout=2, retries=0, max_bytes=4096)
-    big, small = fetch_all([Job(f"{server}/big.pdf"), Job(f"{server}/r.pdf")], settings=FetchSettings(
-        read_timeout=2, retries=0, max_bytes=len(pdf) + 10))
+    big, small = fetch_all(
+        [Job(f"{server}/big.pdf"), Job(f"{server}/r.pdf")],
+        settings=FetchSettings(read_timeout=2, retries=0, max_bytes=len(pdf) + 10),
+    )
     assert small.document is not None and small.document.data == pdf and small.document.name == "r.pdf"
     assert big.status == "fetched"  # under its own cap
     (capped,) = fetch_all([Job(f"{server}/r.pdf")], settings=settings)

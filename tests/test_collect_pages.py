@@ -29,8 +29,10 @@ def test_title_matches(title: str, year: int, match: bool) -> None:
 
 
 def test_listing_links_are_absolute_and_picked_by_year() -> None:
-    page = ('<ul><li><a href="/a/2024.html">平昌关镇2024年政府信息公开工作年度报告</a></li>'
-            '<li><a href="art/2023.html" title="平昌关镇2023年政府信息公开工作年度报告">平昌关镇2023年…</a></li></ul>')
+    page = (
+        '<ul><li><a href="/a/2024.html">平昌关镇2024年政府信息公开工作年度报告</a></li>'
+        '<li><a href="art/2023.html" title="平昌关镇2023年政府信息公开工作年度报告">平昌关镇2023年…</a></li></ul>'
+    )
     link = find_report_link(page, "http://x.gov.cn/col/list.html", 2023)
     assert link is not None and link.url == "http://x.gov.cn/col/art/2023.html"
     assert find_report_link(page, "http://x.gov.cn/col/list.html", 2021) is None
@@ -43,8 +45,10 @@ def test_gbk_declared_in_the_header_only() -> None:
 
 
 def test_a_wrapper_page_and_its_attachment() -> None:
-    page = ("<p>附件：<a href='/u/cms/1.pdf'>平昌关镇2023年度政府信息公开工作年度报告.pdf</a></p>"
-            "<p><a href='/u/cms/guide.docx'>公开指南.docx</a></p>")
+    page = (
+        "<p>附件：<a href='/u/cms/1.pdf'>平昌关镇2023年度政府信息公开工作年度报告.pdf</a></p>"
+        "<p><a href='/u/cms/guide.docx'>公开指南.docx</a></p>"
+    )
     assert not looks_like_report(page)
     attachment = find_attachment(page, "http://x.gov.cn/art/1.html")
     assert attachment is not None and attachment.url == "http://x.gov.cn/u/cms/1.pdf"
@@ -65,10 +69,16 @@ def test_file_name(url: str, disposition: str, data: bytes, name: str) -> None:
 
 def test_units_csv_jobs(tmp_path) -> None:
     csv = tmp_path / "units.csv"
-    csv.write_text("unit,district,report_list_url,report_url\n甲镇,平桥区,http://a/list,\n乙镇,平桥区,,http://b/r.pdf\n"
-                   "丙乡,平桥区,,\n", encoding="utf-8")
+    csv.write_text(
+        "unit,district,report_list_url,report_url\n甲镇,平桥区,http://a/list,\n乙镇,平桥区,,http://b/r.pdf\n"
+        "丙乡,平桥区,,\n",
+        encoding="utf-8",
+    )
     jobs = jobs_from_units(csv, 2023)
-    assert [(j.url, j.year, j.unit) for j in jobs] == [("http://a/list", 2023, "甲镇"), ("http://b/r.pdf", None, "乙镇")]
+    assert [(j.url, j.year, j.unit) for j in jobs] == [
+        ("http://a/list", 2023, "甲镇"),
+        ("http://b/r.pdf", None, "乙镇"),
+    ]
     assert jobs[0].key == "http://a/list#2023"
     csv.write_text("unit,district\n甲镇,平桥区\n", encoding="utf-8")
     with pytest.raises(JobsError, match="没有网址"):

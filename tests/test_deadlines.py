@@ -61,8 +61,11 @@ def dated(unit: str, published: str | None, layout: str = "txt_tabs") -> tuple[s
     report.published = None
     body = render(report, layout).decode("utf-8")
     if published:
-        body = f"发布时间：{published}\n" + body if layout.startswith("txt") else body.replace(
-            "<body>", f"<body><p>发布时间：{published}</p>")
+        body = (
+            f"发布时间：{published}\n" + body
+            if layout.startswith("txt")
+            else body.replace("<body>", f"<body><p>发布时间：{published}</p>")
+        )
     return f"{unit}.{layout[:4].rstrip('_')}", body.encode("utf-8")
 
 
@@ -87,7 +90,9 @@ def test_late_publication_fires_after_the_deadline_and_not_before(tmp_path: Path
     result = ingest_bytes(files, db, district="平桥区")
     assert result.ok, [f.reason for f in result.failed]
     with store.read_connection(db) as con:
-        published = dict(zip(store.load_reports(con)["unit"], store.load_reports(con)["published"], strict=True))
+        published = dict(
+            zip(store.load_reports(con)["unit"], store.load_reports(con)["published"], strict=True)
+        )
     assert str(published["乙镇"].date()) == "2024-02-15"  # the parser read the printed date
     assert late(db) == {"乙镇": ("failed", 15.0), "丁镇": ("not_evaluated", None)}
 
@@ -105,7 +110,9 @@ def test_the_units_csv_moves_the_deadline_per_unit_and_per_district(tmp_path: Pa
     files = [dated("甲镇", "2024-02-12"), dated("乙镇", "2024-02-15"), dated("平桥区人民政府", "2024-03-20")]
     assert ingest_bytes(files, db, units_csv=units, district="平桥区").ok
     with duckdb.connect(str(db), read_only=True) as con:
-        msg = con.execute("SELECT message FROM findings WHERE check_id = 'report.late_publication'").fetchall()
+        msg = con.execute(
+            "SELECT message FROM findings WHERE check_id = 'report.late_publication'"
+        ).fetchall()
     # 甲镇 misses the district's 10 February by 2 days; 乙镇 meets its own 20 February; the government's own
     # report keeps its 31 March (a district's rule is the one its townships and departments follow)
     assert late(db) == {"甲镇": ("failed", 2.0)}
