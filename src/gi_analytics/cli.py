@@ -40,6 +40,7 @@ COMMANDS: dict[str, Command] = {}
 EXTERNAL_COMMANDS = (
     "gi_analytics.checks.cli_command:add_check_command",
     "gi_analytics.export_cli:add_export_command",
+    "gi_analytics.collect.command:add_fetch_command",
 )
 
 

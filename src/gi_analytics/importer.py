@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -24,6 +25,7 @@ import duckdb
 
 from . import store
 from .checks import run_all
+from .deadlines import is_government, is_valid_override, parse_override
 from .figures import write_figures
 from .ingest import ReadError
 from .ingest.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
@@ -113,6 +115,7 @@ class UnitRow:
     kind: str = ""
     year: int | None = None
     aliases: tuple[str, ...] = ()  # other names the unit is printed under (`上海市科委`)
+    deadline: str = ""  # `MM-DD` or a date; a row with a district and no unit sets the district's
 
 
 _CSV_ALIASES = {
@@ -122,6 +125,7 @@ _CSV_ALIASES = {
     "district": ("district", "区县", "辖区", "区"),
     "kind": ("kind", "类型", "单位类型"),
     "year": ("year", "年度", "年份"),
+    "deadline": ("deadline", "截止日期", "发布期限"),
 }
 
 
@@ -140,18 +144,22 @@ def _unit_row(row: dict[str, str | None], path: Path, line: int) -> UnitRow:
     def get(key: str) -> str:
         return next(((row.get(a) or "").strip() for a in _CSV_ALIASES[key] if row.get(a)), "")
 
-    unit, year = normalize_unit(get("unit")), get("year")
+    unit, year, deadline = normalize_unit(get("unit")), get("year"), get("deadline")
+    if deadline and not is_valid_override(deadline):
+        raise IngestError(f"单位表 {path} 第 {line} 行的截止日期无法识别：{deadline}（应为 MM-DD 或 YYYY-MM-DD）")
+    if not unit and deadline and get("district"):
+        return UnitRow("", "", get("district"), deadline=deadline)  # the district's own deadline
     if not unit:
         raise IngestError(f"单位表 {path} 第 {line} 行没有单位名称（列名 unit 或 单位）")
     if year and not year.isdigit():
         raise IngestError(f"单位表 {path} 第 {line} 行的年度不是数字：{year}")
     aliases = tuple(normalize_unit(a) for a in re.split(r"[;；、|]", get("alias")) if a.strip())
-    return UnitRow(get("file"), unit, get("district"), get("kind"), int(year) if year else None, aliases)
+    return UnitRow(get("file"), unit, get("district"), get("kind"), int(year) if year else None, aliases, deadline)
 
 
 def known_units(rows: Sequence[UnitRow], db_path: str | os.PathLike[str] | None = None) -> KnownUnits:
     """The unit names of the units CSV (with their aliases) and of the database at `db_path`, if any."""
-    names = {r.unit for r in rows}
+    names = {r.unit for r in rows if r.unit}
     if db_path is not None and Path(db_path).exists():
         try:
             with store.read_connection(db_path) as con:
@@ -191,7 +199,17 @@ class Resolver:
         item.district = self.district or (described.district if described else "") or district
         item.kind = (described.kind if described else "") or (unit_kind(unit) if unit else None)
         item.reason = _unresolved(item)
+        item.deadline = self._deadline(described, item)
         return item
+
+    def _deadline(self, described: UnitRow | None, item: ParsedFile) -> date | None:
+        """The units CSV's deadline for this report: the unit's own, else its district's (which binds the
+        district's townships, street offices and departments, not the government's own report)."""
+        district = next((r for r in self.rows if not r.unit and r.district == item.district), None)
+        if district is not None and is_government(item.unit or "", item.kind):
+            district = None
+        text = (described.deadline if described else "") or (district.deadline if district else "")
+        return parse_override(text, item.year) if text and item.year else None
 
     def _from_report(self, report: Report, name_unit: str | None) -> tuple[str, str | None]:
         """(district, unit) from the report's title, checked against the known names; else the file name."""

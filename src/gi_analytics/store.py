@@ -92,6 +92,7 @@ class ParsedFile:
     kind: str | None = None
     year: int | None = None
     reason: str | None = None
+    deadline: date | None = None  # the units CSV's deadline for this report, if it sets one
     # the report's cells as (tbl, row_key, col_key, value, state) rows; when set, `report.tables` is not read.
     # Parse workers send this instead of Cell objects: five times cheaper to pass between processes.
     cells: list[CellRow] | None = None
@@ -494,6 +495,7 @@ def _report_row(item: ParsedFile, report_id: int, unit_id: int, version: int) ->
         "version": version,
         "published": _iso_date(item.report.published),
         "unit_printed": item.report.unit_printed,
+        "deadline": item.deadline,
     }
 
 
@@ -533,7 +535,7 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
 
 
 _REPORT_ROW = ("report_id", "unit_id", "year", "template", "period_start", "period_end", "source", "format",
-               "content_hash", "version", "published", "unit_printed")  # fmt: skip
+               "content_hash", "version", "published", "unit_printed", "deadline")  # fmt: skip
 
 
 def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], now: datetime) -> None:
@@ -558,7 +560,7 @@ _REPORTS_SCHEMA = pa.schema(
     [("report_id", pa.int32()), ("unit_id", pa.int32()), ("year", pa.int32()), ("template", pa.string()),
      ("period_start", pa.date32()), ("period_end", pa.date32()), ("source", pa.string()), ("format", pa.string()),
      ("content_hash", pa.string()), ("version", pa.int32()), ("published", pa.date32()),
-     ("unit_printed", pa.string())]
+     ("unit_printed", pa.string()), ("deadline", pa.date32())]
 )  # fmt: skip
 _CELL_SCHEMA = pa.schema(
     [("report_id", pa.int32()), ("tbl", pa.string()), ("row_key", pa.string()), ("col_key", pa.string()),

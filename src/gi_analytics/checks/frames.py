@@ -27,6 +27,9 @@ REPORT_COLUMNS = [
     "template",
     "period_start",
     "period_end",
+    "published",
+    "kind",
+    "deadline",
 ]
 CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "state"]
 SECTION_COLUMNS = ["report_id", "no", "title", "text"]
@@ -286,6 +289,9 @@ def from_reports(reports: Sequence[Report], district_units: Sequence[str] = ()) 
                 r.template,
                 r.period.start if r.period else None,
                 r.period.end if r.period else None,
+                r.published,
+                None,
+                None,
             )
         )
         for tbl, table in r.tables.items():

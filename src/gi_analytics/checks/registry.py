@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..model import Severity
-from . import report, series, tables, text
+from . import report, series, tables, text, timeliness
 from .frames import CheckInput
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -109,6 +109,15 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "正文写明的数量（全年共收到政府信息公开申请N件、行政复议N件、行政诉讼N件、未发生行政复议等）与表格不一致。",
         "正文称收到政府信息公开申请17件，但表格填报为95件",
         text.table_mismatch,
+    ),
+    CheckSpec(
+        "report.late_publication",
+        W,
+        "报告逾期发布",
+        "报告印明的发布日期晚于截止日期：乡镇、街道和部门为次年1月31日，县级以上人民政府本级报告为次年3月31日"
+        "（单位表 deadline 列可按区县或单位另定）；报告未印发布日期时记为未能核对。",
+        "报告发布于2024-02-15，晚于截止日期2024-01-31（乡镇、街道和部门报告），逾期15天",
+        timeliness.late_publication,
     ),
     CheckSpec(
         "text.other_unit",

@@ -122,12 +122,26 @@ _KEYS = sorted(
 )
 
 
+def _timeliness_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """published, kind and deadline; a column an older (read-only) database lacks reads as NULL."""
+    have = {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND table_name = 'reports'"
+        ).fetchall()
+    }
+    cols = (f"r.{c}" if c in have else f"NULL::DATE AS {c}" for c in ("published", "deadline"))
+    return ", ".join([*cols, "u.kind"])
+
+
 def read_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
     """The current reports and everything attached to them, as check frames."""
     cur = "JOIN reports r USING (report_id) WHERE r.is_current"
     reports = con.execute(
         "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
-        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end "
+        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end, "
+        f"{_timeliness_columns(con)} "
         "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id"
     ).df()
     # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
