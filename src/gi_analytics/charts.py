@@ -41,15 +41,8 @@ def style(
     entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
     rows = -(-entries // LEGEND_PER_ROW)  # a horizontal legend wraps: room for every row under the title
     fig.update_layout(
-        title={
-            "text": title,
-            "x": 0.01,
-            "font": {"size": 16},
-            "yref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 10},
-        },
+        title={"text": title, "x": 0.01, "font": {"size": 16}, "yref": "container", "y": 1, "yanchor": "top",
+               "pad": {"t": 10}},
         font={"family": FONT_FAMILY, "size": 13},
         template="plotly_white",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
@@ -278,14 +271,7 @@ def coverage_grid(df: pd.DataFrame, title: str = "报送情况") -> go.Figure:
         height=max(300, 28 * len(units) + 170),
         clickmode="event+select",
         title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
-        legend={
-            "orientation": "h",
-            "yref": "container",
-            "y": 0,
-            "yanchor": "bottom",
-            "x": 0,
-            "xanchor": "left",
-        },
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         margin={"l": 10, "r": 10, "t": 80, "b": 60},
     )
     return fig
@@ -306,17 +292,15 @@ table.gi-form td.info {background: #E3F2FD;}
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def cell_marks(
-    findings: pd.DataFrame, tbl: str, rows: Sequence[str], cols: Sequence[str]
-) -> dict[tuple[str, str], tuple[str, list[str]]]:
+def cell_marks(findings: pd.DataFrame, tbl: str, rows: Sequence[str],
+               cols: Sequence[str]) -> dict[tuple[str, str], tuple[str, list[str]]]:
     """(row, col) -> (worst severity, messages) for the failed findings that point into one table.
 
     A finding naming a row and a column marks that cell; one naming only a row (or column) marks all of it."""
     marks: dict[tuple[str, str], tuple[str, list[str]]] = {}
     part = findings[(findings["tbl"] == tbl) & (findings["status"] == "failed")]
-    for sev, row, col, title, msg in zip(
-        part["severity"], part["row_key"], part["col_key"], part["title"], part["message"], strict=True
-    ):
+    for sev, row, col, title, msg in zip(part["severity"], part["row_key"], part["col_key"], part["title"],
+                                         part["message"], strict=True):
         rs = [row] if isinstance(row, str) and row else list(rows)
         cs = [col] if isinstance(col, str) and col else list(cols)
         if rs == list(rows) and cs == list(cols):
@@ -344,10 +328,8 @@ def form_table_html(table: pd.DataFrame, tbl: str, findings: pd.DataFrame, templ
             tds.append(f"<td{attrs}>{escape(str(table.at[r, c]))}</td>")
         label = _label(lambda t, k: form.row_label(t, k, template or "2021"), tbl, r)
         body.append(f'<tr><th class="row">{escape(label)}</th>{"".join(tds)}</tr>')
-    return (
-        f'<table class="gi-form" data-table="{escape(tbl)}"><thead><tr><th></th>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+    return (f'<table class="gi-form" data-table="{escape(tbl)}"><thead><tr><th></th>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
 
 
 def _label(fn, tbl: str, key: str) -> str:

@@ -80,9 +80,7 @@ class _Browser:
     async def _open(self, path: str) -> Any:
         import kaleido
 
-        k = kaleido.Kaleido(
-            path=path, n=BROWSER_TABS, mathjax=False, timeout=RENDER_TIMEOUT
-        )  # mathjax=False: no CDN
+        k = kaleido.Kaleido(path=path, n=BROWSER_TABS, mathjax=False, timeout=RENDER_TIMEOUT)  # mathjax=False: no CDN
         await k.open()
         return k
 
@@ -139,9 +137,7 @@ def _size(fig: go.Figure, width: int | None, height: int | None) -> tuple[int, i
 def for_export(fig: go.Figure) -> go.Figure:
     """A copy with the CJK font family everywhere text is drawn (SVG only names fonts: the viewer picks)."""
     out = go.Figure(fig)
-    out.update_layout(
-        font_family=FONT_FAMILY, title_font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY
-    )
+    out.update_layout(font_family=FONT_FAMILY, title_font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY)
     return out
 
 
@@ -153,11 +149,7 @@ def _render_opts(fig: go.Figure, fmt: str, width: int | None, height: int | None
 
 
 def figure_images(
-    figs: list[go.Figure],
-    fmt: str = "png",
-    width: int | None = None,
-    height: int | None = None,
-    scale: float = 2,
+    figs: list[go.Figure], fmt: str = "png", width: int | None = None, height: int | None = None, scale: float = 2,
     on_each: Callable[[int], None] | None = None,
 ) -> list[bytes]:
     """PNG or SVG bytes of several figures, rendered concurrently in the browser's tabs; `on_each(i)` after
@@ -189,7 +181,6 @@ def figure_image(
 
 def warm_up() -> None:
     """Start the browser in the background (while the caller queries the database); errors surface later."""
-
     def start() -> None:
         with contextlib.suppress(ExportError):
             _get_browser()
@@ -197,9 +188,7 @@ def warm_up() -> None:
     threading.Thread(target=start, daemon=True).start()
 
 
-def figure_png(
-    fig: go.Figure, width: int | None = None, height: int | None = None, scale: float = 2
-) -> bytes:
+def figure_png(fig: go.Figure, width: int | None = None, height: int | None = None, scale: float = 2) -> bytes:
     return figure_image(fig, "png", width, height, scale)
 
 
@@ -283,6 +272,8 @@ def table_downloads(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -
     return {"csv": table_csv(df, labels), "xlsx": table_xlsx(df, labels)}
 
 
+
+
 # ---- for st.download_button: the file is made only when the button is clicked ----------------------
 
 
@@ -299,30 +290,17 @@ class Download:
     data: Callable[[], bytes]
 
 
-def figure_download_items(
-    fig: go.Figure, name: str, width: int | None = None, height: int | None = None
-) -> list[Download]:
+def figure_download_items(fig: go.Figure, name: str, width: int | None = None,
+                          height: int | None = None) -> list[Download]:
     """PNG (2×) and SVG downloads of a figure, drawn on click."""
-    return [
-        Download(
-            f"下载 {fmt.upper()}",
-            f"{name}.{fmt}",
-            MIME[fmt],
-            lambda fmt=fmt: figure_image(fig, fmt, width, height),
-        )
-        for fmt in IMAGE_FORMATS
-    ]
+    return [Download(f"下载 {fmt.upper()}", f"{name}.{fmt}", MIME[fmt],
+                     lambda fmt=fmt: figure_image(fig, fmt, width, height)) for fmt in IMAGE_FORMATS]
 
 
-def table_download_items(
-    df: pd.DataFrame, name: str, labels: Mapping[str, str] | None = None
-) -> list[Download]:
+def table_download_items(df: pd.DataFrame, name: str, labels: Mapping[str, str] | None = None) -> list[Download]:
     """CSV (UTF-8 with BOM) and XLSX downloads of a table, written on click."""
-    return [
-        Download("下载 CSV", f"{name}.csv", MIME["csv"], lambda: table_csv(df, labels)),
-        Download("下载 XLSX", f"{name}.xlsx", MIME["xlsx"], lambda: table_xlsx(df, labels, sheet=name)),
-    ]
-
+    return [Download("下载 CSV", f"{name}.csv", MIME["csv"], lambda: table_csv(df, labels)),
+            Download("下载 XLSX", f"{name}.xlsx", MIME["xlsx"], lambda: table_xlsx(df, labels, sheet=name))]
 
 # ---- the meeting pack: PPTX deck and PDF handout of the same slides -----------------------------
 
@@ -370,17 +348,8 @@ def _ppt_text(frame: Any, lines: list[str], size: int, bold: bool = False, color
         rpr.find(qn("a:latin")).addnext(ea)
 
 
-def _ppt_box(
-    slide: Any,
-    x: float,
-    y: float,
-    w: float,
-    h: float,
-    lines: list[str],
-    size: int,
-    bold: bool = False,
-    color: str = "263238",
-) -> None:
+def _ppt_box(slide: Any, x: float, y: float, w: float, h: float, lines: list[str], size: int,
+             bold: bool = False, color: str = "263238") -> None:
     from pptx.util import Inches
 
     box = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h))
@@ -395,9 +364,8 @@ def _ppt_picture(slide: Any, png: bytes, x: float, y: float, w: float, h: float)
     pw, ph = Image.open(io.BytesIO(png)).size
     scale = min(w / pw, h / ph)
     iw, ih = pw * scale, ph * scale
-    slide.shapes.add_picture(
-        io.BytesIO(png), Inches(x + (w - iw) / 2), Inches(y + (h - ih) / 2), Inches(iw), Inches(ih)
-    )
+    slide.shapes.add_picture(io.BytesIO(png), Inches(x + (w - iw) / 2), Inches(y + (h - ih) / 2), Inches(iw),
+                             Inches(ih))
 
 
 def _ppt_table(slide: Any, s: Slide, x: float, y: float, w: float) -> None:
@@ -405,9 +373,8 @@ def _ppt_table(slide: Any, s: Slide, x: float, y: float, w: float) -> None:
 
     widths = s.widths or (1.0,) * len(s.header)
     rows = s.rows or [("—",) * len(s.header)]
-    shape = slide.shapes.add_table(
-        len(rows) + 1, len(s.header), Inches(x), Inches(y), Inches(w), Inches(0.4 * (len(rows) + 1))
-    )
+    shape = slide.shapes.add_table(len(rows) + 1, len(s.header), Inches(x), Inches(y), Inches(w),
+                                   Inches(0.4 * (len(rows) + 1)))
     for j, width in enumerate(widths):
         shape.table.columns[j].width = Inches(w * width / sum(widths))
     for i, row in enumerate([s.header, *rows]):
@@ -455,18 +422,11 @@ def _pdf_styles() -> dict[str, Any]:
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
 
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
-        return ParagraphStyle(
-            name, fontName=PDF_FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK", **kw
-        )
+        return ParagraphStyle(name, fontName=PDF_FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK", **kw)
 
-    return {
-        "title": style("title", 28, spaceAfter=18),
-        "subtitle": style("subtitle", 18, spaceAfter=24),
-        "note": style("note", 12, spaceAfter=6),
-        "h": style("h", 18, spaceAfter=10),
-        "caption": style("caption", 12, spaceBefore=8),
-        "cell": style("cell", 10),
-    }
+    return {"title": style("title", 28, spaceAfter=18), "subtitle": style("subtitle", 18, spaceAfter=24),
+            "note": style("note", 12, spaceAfter=6), "h": style("h", 18, spaceAfter=10),
+            "caption": style("caption", 12, spaceBefore=8), "cell": style("cell", 10)}
 
 
 def _pdf_table(s: Slide, styles: dict[str, Any], width: float) -> Any:
@@ -477,15 +437,9 @@ def _pdf_table(s: Slide, styles: dict[str, Any], width: float) -> Any:
     rows = s.rows or [("—",) * len(s.header)]
     data = [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in [s.header, *rows]]
     table = Table(data, colWidths=[width * w / sum(widths) for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BDBDBD")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ECEFF1")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BDBDBD")),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ECEFF1")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
@@ -497,20 +451,10 @@ def pack_pdf(pack: Pack) -> bytes:
 
     styles = _pdf_styles()
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=landscape(A4),
-        leftMargin=1.5 * cm,
-        rightMargin=1.5 * cm,
-        topMargin=1.2 * cm,
-        bottomMargin=1.2 * cm,
-        title=pack.title,
-    )
-    story: list[Any] = [
-        Spacer(1, 4 * cm),
-        Paragraph(escape(pack.title), styles["title"]),
-        Paragraph(escape(pack.subtitle), styles["subtitle"]),
-    ]
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=1.5 * cm, rightMargin=1.5 * cm,
+                            topMargin=1.2 * cm, bottomMargin=1.2 * cm, title=pack.title)
+    story: list[Any] = [Spacer(1, 4 * cm), Paragraph(escape(pack.title), styles["title"]),
+                        Paragraph(escape(pack.subtitle), styles["subtitle"])]
     story += [Paragraph(escape(n), styles["note"]) for n in pack.notes]
     for s in pack.slides:
         story += [PageBreak(), Paragraph(escape(s.title), styles["h"])]

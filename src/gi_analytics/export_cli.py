@@ -59,9 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     registry = {"chart": pack.CHARTS, "table": pack.TABLES}.get(args.kind, {})
     if args.kind != "pack" and args.name not in registry:
         what = "图表" if args.kind == "chart" else "表格"
-        print(
-            "可导出的名称：\n" + "\n".join(f"  {n}  {s.title}" for n, s in registry.items()), file=sys.stderr
-        )
+        print("可导出的名称：\n" + "\n".join(f"  {n}  {s.title}" for n, s in registry.items()), file=sys.stderr)
         return fail(f"没有名为“{args.name}”的{what}" if args.name else f"请给出{what}名称")
     fmt = _format(args)
     db = args.db or default_db()
@@ -82,9 +80,7 @@ def _format(args: argparse.Namespace) -> str:
     fmt = args.out.suffix.lower().lstrip(".")
     allowed = KINDS[args.kind]
     if fmt not in allowed:
-        raise ExportError(
-            f"输出文件的扩展名应为 {' 或 '.join('.' + a for a in allowed)}，而不是“{args.out.name}”"
-        )
+        raise ExportError(f"输出文件的扩展名应为 {' 或 '.join('.' + a for a in allowed)}，而不是“{args.out.name}”")
     return fmt
 
 
@@ -105,7 +101,7 @@ def _pack(args: argparse.Namespace, db: str, fmt: str) -> bytes:
     from . import export, pack
 
     if args.district is None:
-        raise export.ExportError('请用 --district 指定区县（未填区县的单位：--district ""）')
+        raise export.ExportError("请用 --district 指定区县（未填区县的单位：--district \"\"）")
     f = _filters(args, db)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()] if args.parts else list(pack.PARTS)
     built = pack.build_pack(db, args.district, (f.year_from, f.year_to), parts, progress=_progress)

@@ -31,48 +31,24 @@ _KEY = re.compile(r"^[a-z0-9_.]+$")
 
 def _measures() -> list[tuple[str, str, str, str]]:
     """(tbl, row_key, col_key, measure): which cells add up to which figure of a report (keys from form.py)."""
-    out = [
-        ("requests", row, "total", name)
-        for row, name in (
-            ("new_received", "new_received"),
-            ("carried_over", "carried_over"),
-            ("total_processed", "processed"),
-            ("carried_forward", "carried_forward"),
-        )
-    ]
-    out += [
-        (
-            "requests",
-            row,
-            "total",
-            "other_single" if row == "other" else "other_sub" if group == "other" else group,
-        )
-        for row, group in form.ROW_GROUP.items()
-    ]
+    out = [("requests", row, "total", name) for row, name in (
+        ("new_received", "new_received"), ("carried_over", "carried_over"), ("total_processed", "processed"),
+        ("carried_forward", "carried_forward"))]
+    out += [("requests", row, "total", "other_single" if row == "other" else
+             "other_sub" if group == "other" else group) for row, group in form.ROW_GROUP.items()]
     out += [("requests", "new_received", col, f"new_{col}") for col in APPLICANT_TYPES]
     out += [("requests", row, "total", f"reason_{row}") for row in REASON_ROWS]
     for proc in form.APPEAL_PROCEEDINGS:
         name = "review" if proc == "review" else "litigation"
-        out += [
-            ("appeals", proc, "total", name),
-            ("appeals", proc, "corrected", f"{name}_corrected"),
-            ("appeals", proc, "pending", f"{name}_pending"),
-        ]
+        out += [("appeals", proc, "total", name), ("appeals", proc, "corrected", f"{name}_corrected"),
+                ("appeals", proc, "pending", f"{name}_pending")]
     return out
 
 
 MEASURES = _measures()
 COUNT_COLUMNS = (
-    "new_received",
-    "carried_over",
-    "processed",
-    "carried_forward",
-    "review",
-    "review_corrected",
-    "review_pending",
-    "litigation",
-    "litigation_corrected",
-    "litigation_pending",
+    "new_received", "carried_over", "processed", "carried_forward",
+    "review", "review_corrected", "review_pending", "litigation", "litigation_corrected", "litigation_pending",
     *form.OUTCOME_GROUPS,
 )
 TYPE_COLUMNS = tuple(f"new_{c}" for c in APPLICANT_TYPES)
@@ -92,10 +68,8 @@ def _pivot() -> str:
     names = dict.fromkeys(m for *_, m in MEASURES)
     assert all(_KEY.match(n) for n in names)  # identifiers come from form.py keys
     cols = [f"sum(v) FILTER (WHERE measure = {_lit(n)}) AS {n}" for n in names if not n.startswith("other_")]
-    cols.append(
-        "coalesce(sum(v) FILTER (WHERE measure = 'other_sub'), "
-        "sum(v) FILTER (WHERE measure = 'other_single')) AS other"
-    )  # 2021: three sub-rows; 2019: one
+    cols.append("coalesce(sum(v) FILTER (WHERE measure = 'other_sub'), "
+                "sum(v) FILTER (WHERE measure = 'other_single')) AS other")  # 2021: three sub-rows; 2019: one
     return ", ".join(cols)
 
 
@@ -146,9 +120,8 @@ def write_figures(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_figures(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()", [TABLE]
-    ).fetchall()
+    rows = con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()",
+                       [TABLE]).fetchall()
     return bool(rows)
 
 

@@ -20,12 +20,8 @@ SECTIONS = (
     SectionSpec(1, "总体情况", r"(总体情况|工作基本情况|基本情况|工作概述|概述)"),
     SectionSpec(2, "主动公开政府信息情况", r"主动公开政府信息(的)?情况"),
     SectionSpec(3, "收到和处理政府信息公开申请情况", r"收到和处理政府信息公开申请(的)?情况"),
-    SectionSpec(
-        4, "政府信息公开行政复议、行政诉讼情况", r"(政府信息公开)?行政复议[、和及]?行政诉讼(的)?情况"
-    ),
-    SectionSpec(
-        5, "存在的主要问题及改进情况", r"(政府信息公开工作)?存在的?(主要)?问题(及|和|与)?改进(情况|措施)?"
-    ),
+    SectionSpec(4, "政府信息公开行政复议、行政诉讼情况", r"(政府信息公开)?行政复议[、和及]?行政诉讼(的)?情况"),
+    SectionSpec(5, "存在的主要问题及改进情况", r"(政府信息公开工作)?存在的?(主要)?问题(及|和|与)?改进(情况|措施)?"),
     SectionSpec(6, "其他需要报告的事项", r"其[他它]需要报告的?事项"),
 )
 TABLE_SECTIONS = {2: "active", 3: "requests", 4: "appeals"}
@@ -58,12 +54,7 @@ ACTIVE_METRIC_LABELS = {
 
 ACTIVE_2021 = (
     RowSpec("regulations", "规章", r"^规章", columns=("issued", "repealed", "in_force")),
-    RowSpec(
-        "normative_documents",
-        "行政规范性文件",
-        r"^(行政)?规范性文件",
-        columns=("issued", "repealed", "in_force"),
-    ),
+    RowSpec("normative_documents", "行政规范性文件", r"^(行政)?规范性文件", columns=("issued", "repealed", "in_force")),
     RowSpec("licensing", "行政许可", r"^行政许可", columns=("decisions",)),
     RowSpec("punishment", "行政处罚", r"^行政处罚", columns=("decisions",)),
     RowSpec("coercion", "行政强制", r"^行政强制", columns=("decisions",)),
@@ -72,19 +63,11 @@ ACTIVE_2021 = (
 
 ACTIVE_2019 = (
     RowSpec("regulations", "规章", r"^规章", columns=("new_made", "new_published", "total_published")),
-    RowSpec(
-        "normative_documents",
-        "规范性文件",
-        r"^(行政)?规范性文件",
-        columns=("new_made", "new_published", "total_published"),
-    ),
+    RowSpec("normative_documents", "规范性文件", r"^(行政)?规范性文件",
+            columns=("new_made", "new_published", "total_published")),
     RowSpec("licensing", "行政许可", r"^行政许可", columns=("prev_items", "change", "decisions")),
-    RowSpec(
-        "other_services",
-        "其他对外管理服务事项",
-        r"^其他对外管理服务事项",
-        columns=("prev_items", "change", "decisions"),
-    ),
+    RowSpec("other_services", "其他对外管理服务事项", r"^其他对外管理服务事项",
+            columns=("prev_items", "change", "decisions")),
     RowSpec("punishment", "行政处罚", r"^行政处罚", columns=("prev_items", "change", "decisions")),
     RowSpec("coercion", "行政强制", r"^行政强制", columns=("prev_items", "change", "decisions")),
     RowSpec("fees", "行政事业性收费", r"^行政事业性收费", columns=("prev_items", "change")),
@@ -98,15 +81,7 @@ DECIMAL_METRICS = {"amount"}
 
 # ---- table 三 "requests" -----------------------------------------------------------------------
 
-REQUEST_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-)
+REQUEST_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total")
 REQUEST_COLUMN_PARTS = REQUEST_COLUMNS[:-1]
 REQUEST_COLUMN_LABELS = {
     "natural_person": "自然人",
@@ -123,12 +98,7 @@ REQUEST_ROWS = (
     _R("new_received", "一、本年新收政府信息公开申请数量", r"本年新收"),
     _R("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转"),
     _R("granted", "(一)予以公开", r"予以公开$", "granted"),
-    _R(
-        "partially_granted",
-        "(二)部分公开(区分处理的,只计这一情形,不计其他情形)",
-        r"部分公开",
-        "partially_granted",
-    ),
+    _R("partially_granted", "(二)部分公开(区分处理的,只计这一情形,不计其他情形)", r"部分公开", "partially_granted"),
     _R("denied_state_secret", "1.属于国家秘密", r"国家秘密", "denied"),
     _R("denied_prohibited", "2.其他法律行政法规禁止公开", r"其他法律.{0,4}法规禁止公开", "denied"),
     _R("denied_security", "3.危及“三安全一稳定”", r"三安全一稳定", "denied"),
@@ -145,18 +115,10 @@ REQUEST_ROWS = (
     _R("rejected_publication", "3.要求提供公开出版物", r"公开出版物", "rejected"),
     _R("rejected_excessive", "4.无正当理由大量反复申请", r"大量反复申请", "rejected"),
     _R("rejected_confirmation", "5.要求行政机关确认或重新出具已获取信息", r"确认或重新出具", "rejected"),
-    _R(
-        "other_no_correction",
-        "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-        r"逾期不补正",
-        "other",
-    ),
-    _R(
-        "other_unpaid_fee",
-        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-        r"缴纳费用",
-        "other",
-    ),
+    _R("other_no_correction",
+       "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", r"逾期不补正", "other"),
+    _R("other_unpaid_fee",
+       "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", r"缴纳费用", "other"),
     _R("other_misc", "3.其他", r"^(\(六\)其他处理)?3\.其[他它]$", "other"),
     _R("other", "(六)其他处理", r"其他处理$", "other"),
     _R("total_processed", "(七)总计", r"^(\(七\))?总计$"),
@@ -219,8 +181,5 @@ def column_label(table: str, column: str) -> str:
     return ACTIVE_METRIC_LABELS[column]
 
 
-TABLE_LABELS = {
-    "active": "主动公开政府信息情况",
-    "requests": "收到和处理政府信息公开申请情况",
-    "appeals": "行政复议、行政诉讼情况",
-}
+TABLE_LABELS = {"active": "主动公开政府信息情况", "requests": "收到和处理政府信息公开申请情况",
+                "appeals": "行政复议、行政诉讼情况"}

@@ -97,10 +97,8 @@ def char_diff(a: str, b: str) -> Row:
 
 def _opcodes(a: str, b: str) -> list[tuple[bool, str, str]]:
     """(equal?, text of a, text of b) runs; a replacement is one unequal run."""
-    return [
-        (tag == "equal", a[i1:i2], b[j1:j2])
-        for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    ]
+    return [(tag == "equal", a[i1:i2], b[j1:j2])
+            for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()]
 
 
 def _cleanup(ops: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
@@ -111,7 +109,7 @@ def _cleanup(ops: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
     while k < len(ops) - 1:
         (_, pa, pb), (eq, x, _), (_, na, nb) = ops[k - 1], ops[k], ops[k + 1]
         if eq and len(x) < MIN_EQUAL and len(x) <= max(len(pa), len(pb)) and len(x) <= max(len(na), len(nb)):
-            ops[k - 1 : k + 2] = [(False, pa + x + na, pb + x + nb)]
+            ops[k - 1:k + 2] = [(False, pa + x + na, pb + x + nb)]
             k = max(1, k - 1)
         else:
             k += 1
@@ -119,7 +117,7 @@ def _cleanup(ops: list[tuple[bool, str, str]]) -> list[tuple[bool, str, str]]:
 
 
 def _bigrams(text: str) -> set[str]:
-    return {text[k : k + 2] for k in range(len(text) - 1)} or {text}
+    return {text[k:k + 2] for k in range(len(text) - 1)} or {text}
 
 
 def _similar(a: set[str], b: set[str]) -> float:
@@ -190,10 +188,8 @@ def comparison_html(c: Comparison, left_label: str, right_label: str) -> str:
     head = f"<tr><th>{html.escape(left_label)}</th><th>{html.escape(right_label)}</th></tr>"
     body = []
     for r in c.rows:
-        cells = [
-            '<td class="tc-empty"></td>' if not side else f"<td>{spans_html(side)}</td>"
-            for side in (r.left, r.right)
-        ]
+        cells = ['<td class="tc-empty"></td>' if not side else f"<td>{spans_html(side)}</td>"
+                 for side in (r.left, r.right)]
         body.append(f"<tr>{''.join(cells)}</tr>")
     return f'{DIFF_CSS}<table class="tc-diff">{head}{"".join(body)}</table>'
 
@@ -224,25 +220,15 @@ def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
     norm = [normalize(t, (u,)) for t, u in zip(docs["text"], docs["unit"], strict=True)]
     keep = np.flatnonzero(np.array([len(t) for t in norm], dtype=int) >= MIN_TEXT)
     if len(keep) < 2:
-        return pd.DataFrame(
-            {c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS}
-        )
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
     d = docs.iloc[keep].reset_index(drop=True)
     x = vectorize([norm[k] for k in keep])
-    found = [
-        _pairs_in_groups(x, d.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
-        for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])
-    ]
+    found = [_pairs_in_groups(x, d.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
+             for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])]
     i, j, s = (np.concatenate(parts) for parts in zip(*found, strict=True))
     rid = d["report_id"].to_numpy()
-    frame = pd.DataFrame(
-        {
-            "report_a": np.minimum(rid[i], rid[j]),
-            "report_b": np.maximum(rid[i], rid[j]),
-            "section_no": d["section_no"].to_numpy()[i],
-            "score": np.round(np.clip(s, 0, 1), 4),
-        }
-    )
+    frame = pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
+                          "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
     return frame.drop_duplicates(["report_a", "report_b", "section_no"]).reset_index(drop=True)
 
 
@@ -267,12 +253,9 @@ def reuse_frame(docs: pd.DataFrame) -> pd.DataFrame:
     """Per section with a previous-year report of the same unit: its length and how much of it is carried over."""
     prev = docs.assign(year=docs["year"] + 1)[["unit_id", "year", "section_no", "report_id", "text"]]
     pairs = docs.merge(prev, on=["unit_id", "year", "section_no"], suffixes=("", "_prev"))
-    rows = [
-        (int(rid), int(prid), int(no), *reused_chars(old, new))
-        for rid, prid, no, old, new in pairs[
-            ["report_id", "report_id_prev", "section_no", "text_prev", "text"]
-        ].itertuples(index=False)
-    ]
+    rows = [(int(rid), int(prid), int(no), *reused_chars(old, new))
+            for rid, prid, no, old, new in pairs[["report_id", "report_id_prev", "section_no", "text_prev",
+                                                  "text"]].itertuples(index=False)]
     return pd.DataFrame(rows, columns=["report_id", "prev_report_id", "section_no", "chars", "reused"])
 
 
@@ -335,11 +318,8 @@ def similarity_pairs(
     """Cached pair scores with both reports' unit and year, the most similar first: report_a/b, section_no,
     score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, or one unit's."""
     where, params = ["p.score >= ?"], [min_score]
-    for cond, value in (
-        ("p.section_no = ?", section_no),
-        ("ra.year = ? AND rb.year = ra.year", year),
-        ("ua.name = ? AND ub.name = ua.name", unit),
-    ):
+    for cond, value in (("p.section_no = ?", section_no), ("ra.year = ? AND rb.year = ra.year", year),
+                        ("ua.name = ? AND ub.name = ua.name", unit)):
         if value is not None:
             where.append(cond)
             params.append(value)
@@ -420,12 +400,10 @@ def snippets_html(text: str, phrase: str, limit: int = 3, context: int = SNIPPET
     """Up to `limit` escaped excerpts around `phrase`, the phrase itself in <mark>."""
     out, start = [], 0
     while len(out) < limit and phrase and (k := text.find(phrase, start)) >= 0:
-        before = text[max(0, k - context) : k]
-        after = text[k + len(phrase) : k + len(phrase) + context]
+        before = text[max(0, k - context):k]
+        after = text[k + len(phrase):k + len(phrase) + context]
         dots = ("…" if k > context else "", "…" if k + len(phrase) + context < len(text) else "")
-        out.append(
-            f"{dots[0]}{html.escape(before)}<mark>{html.escape(phrase)}</mark>{html.escape(after)}{dots[1]}"
-        )
+        out.append(f"{dots[0]}{html.escape(before)}<mark>{html.escape(phrase)}</mark>{html.escape(after)}{dots[1]}")
         start = k + len(phrase)
     return out
 
@@ -455,10 +433,8 @@ def term_counts(path: str | os.PathLike[str]) -> pd.DataFrame:
         for term in _tokens(text, names):
             rows[(int(year), term)] += 1
             reports.setdefault((int(year), term), set()).add(int(rid))
-    return pd.DataFrame(
-        [(y, t, n, len(reports[(y, t)])) for (y, t), n in rows.items()],
-        columns=["year", "term", "count", "reports"],
-    )
+    return pd.DataFrame([(y, t, n, len(reports[(y, t)])) for (y, t), n in rows.items()],
+                        columns=["year", "term", "count", "reports"])
 
 
 def distinctive_terms(counts: pd.DataFrame, year: int, top: int = 20) -> pd.DataFrame:

@@ -26,9 +26,7 @@ ORDER BY u.name, f.year, list_position(['error', 'warning', 'info'], f.severity)
 
 def add_check_command(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("check", help="显示一致性检查结果")
-    p.add_argument(
-        "--db", type=Path, default=None, help="数据库文件（默认：环境变量 GI_DB 或 data/gi.duckdb）"
-    )
+    p.add_argument("--db", type=Path, default=None, help="数据库文件（默认：环境变量 GI_DB 或 data/gi.duckdb）")
     p.add_argument("--unit", help="只看某单位")
     p.add_argument("--year", type=int, help="只看某年度")
     p.add_argument("--severity", choices=LEVELS, default="info", help="最低严重程度")
@@ -45,9 +43,7 @@ def exit_code(df: pd.DataFrame) -> int:
     failed = df[df["status"] == "failed"]
     if (failed["severity"] == "error").any():
         return 1
-    return (
-        2 if len(df) and ((failed["severity"] == "warning").any() or (df["status"] != "failed").any()) else 0
-    )
+    return 2 if len(df) and ((failed["severity"] == "warning").any() or (df["status"] != "failed").any()) else 0
 
 
 def run_check_command(args: argparse.Namespace) -> int:

@@ -115,12 +115,7 @@ def _text_year(text: str, year: int) -> int | None:
 
 def period_mismatch(inp: CheckInput) -> pd.DataFrame:
     rep = inp.reports
-    s1 = (
-        inp.sections[inp.sections["no"] == 1]
-        .drop_duplicates("report_id")
-        .set_index("report_id")["text"]
-        .to_dict()
-    )
+    s1 = inp.sections[inp.sections["no"] == 1].drop_duplicates("report_id").set_index("report_id")["text"].to_dict()
     records: list[dict[str, Any]] = []
     for rid, year, start, end in zip(
         rep["report_id"], rep["year"], rep["period_start"], rep["period_end"], strict=True

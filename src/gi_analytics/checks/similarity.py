@@ -21,9 +21,7 @@ SPACE = re.compile(r"\s+")
 CHUNK = 20_000
 PRODUCT_ROWS_X_ROWS = 4_000_000  # bound on one sparse product's shape, so memory stays flat in big groups
 SEP = "\x00"  # joins texts for plain_many: neither whitespace nor touched by NFKC
-FULL_WIDTH = (
-    "，：；（）！？％．／－～\u3000０１２３４５６７８９"  # compatibility characters common in Chinese text
-)
+FULL_WIDTH = "，：；（）！？％．／－～\u3000０１２３４５６７８９"  # compatibility characters common in Chinese text
 BLOCK = 5_000  # texts counted at once: small arrays are several times faster than one huge pass
 
 
@@ -49,10 +47,8 @@ def plain_many(texts: Sequence[str]) -> list[str]:
         if char in joined:
             joined = joined.replace(char, unicodedata.normalize("NFKC", char))
     if not unicodedata.is_normalized("NFKC", joined):
-        joined = SEP.join(
-            t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
-            for t in joined.split(SEP)
-        )
+        joined = SEP.join(t if unicodedata.is_normalized("NFKC", t) else unicodedata.normalize("NFKC", t)
+                          for t in joined.split(SEP))
     return SPACE.sub("", joined).split(SEP) if texts else []
 
 
@@ -91,23 +87,20 @@ def vectorize(texts: Sequence[str]) -> sparse.csr_matrix:
     weighting is scikit-learn's own TfidfTransformer."""
     if not len(texts):
         return sparse.csr_matrix((0, 1), dtype=np.float32)
-    blocks = [_block_ngrams(texts[k : k + BLOCK]) for k in range(0, len(texts), BLOCK)]
+    blocks = [_block_ngrams(texts[k:k + BLOCK]) for k in range(0, len(texts), BLOCK)]
     # ids in order of first appearance over all texts, as CountVectorizer assigns them while counting
     seen, vocab = pd.factorize(np.concatenate([uniq for *_, uniq in blocks]))
     rank = np.empty(len(vocab), dtype=np.int32)
     rank[np.argsort(vocab)] = np.arange(len(vocab), dtype=np.int32)  # the n-gram's place in sorted order
     parts, used = [], 0
     for n, owner, local, uniq in blocks:
-        ids = seen[used : used + len(uniq)].astype(np.int32)
+        ids = seen[used:used + len(uniq)].astype(np.int32)
         used += len(uniq)
-        part = sparse.csr_matrix(
-            (np.ones(len(local), dtype=np.float32), (owner, ids[local])), shape=(n, max(len(vocab), 1))
-        )
+        part = sparse.csr_matrix((np.ones(len(local), dtype=np.float32), (owner, ids[local])),
+                                 shape=(n, max(len(vocab), 1)))
         part.sum_duplicates()  # a row ordered by first appearance, as CountVectorizer sorts it before renaming
         parts.append(sparse.csr_matrix((part.data, rank[part.indices], part.indptr), shape=part.shape))
-    return sparse.csr_matrix(
-        TfidfTransformer(sublinear_tf=True).fit_transform(sparse.vstack(parts, format="csr"))
-    )
+    return sparse.csr_matrix(TfidfTransformer(sublinear_tf=True).fit_transform(sparse.vstack(parts, format="csr")))
 
 
 def _block_ngrams(texts: Sequence[str]) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -149,9 +142,8 @@ def pair_cosine(x: sparse.csr_matrix, left: np.ndarray, right: np.ndarray, chunk
     return out
 
 
-def group_pairs(
-    x: sparse.csr_matrix, group: np.ndarray, min_score: float = 0.0, chunk: int = CHUNK
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def group_pairs(x: sparse.csr_matrix, group: np.ndarray, min_score: float = 0.0,
+                chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, cosine) of every ordered pair of distinct rows in the same group (group >= 0) with cosine > 0 and
     >= min_score. A batch of whole groups (at most `chunk` rows unless one group is bigger) is one sparse product
     whose columns are shifted by group, so rows of different groups share no column and are never multiplied."""
@@ -182,21 +174,18 @@ def _batches(starts: np.ndarray, n: int, chunk: int, max_groups: int) -> list[tu
     return bounds
 
 
-def _batch_pairs(
-    x: sparse.csr_matrix, rows: np.ndarray, g: np.ndarray, width: int, min_score: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _batch_pairs(x: sparse.csr_matrix, rows: np.ndarray, g: np.ndarray, width: int,
+                 min_score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sub = x[rows]
     local = np.cumsum(np.r_[False, g[1:] != g[:-1]])  # 0, 0, 1, 1, 1, 2 … per row
     shift = np.repeat(local.astype(np.int64) * width, np.diff(sub.indptr))
-    shifted = sparse.csr_matrix(
-        (sub.data, (sub.indices + shift).astype(np.int32), sub.indptr),
-        shape=(len(rows), width * (int(local[-1]) + 1)),
-    )
+    shifted = sparse.csr_matrix((sub.data, (sub.indices + shift).astype(np.int32), sub.indptr),
+                                shape=(len(rows), width * (int(local[-1]) + 1)))
     block = max(1, PRODUCT_ROWS_X_ROWS // len(rows))  # a district of 10,000 units: 400 rows at a time
     parts = []
     transposed = shifted.T.tocsr()  # once, not once per block
     for lo in range(0, len(rows), block):
-        sim = (shifted[lo : lo + block] @ transposed).tocoo()
+        sim = (shifted[lo:lo + block] @ transposed).tocoo()
         row = sim.row + lo
         keep = (row != sim.col) & (sim.data >= min_score) & (sim.data > 0)
         parts.append((rows[row[keep]], rows[sim.col[keep]], sim.data[keep]))

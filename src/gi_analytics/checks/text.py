@@ -160,9 +160,7 @@ def other_unit(inp: CheckInput) -> pd.DataFrame:
             continue
         named = [n for n in pattern.findall(text) if n != unit and n not in (unit or "")]
         if named:
-            found.append(
-                (int(rid), named, max(dict.fromkeys(named), key=named.count))
-            )  # ties: the first named
+            found.append((int(rid), named, max(dict.fromkeys(named), key=named.count)))  # ties: the first named
     sections = _sections_of(inp, {rid for rid, _, _ in found})
     records = [
         {
