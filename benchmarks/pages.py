@@ -92,7 +92,9 @@ def make_big(path: Path, units: int, first: int, last: int) -> None:
     con.execute((ROOT / "src" / "gi_analytics" / "store" / "schema.sql").read_text(encoding="utf-8"))
     con.execute("INSERT INTO units SELECT i, '单位' || i || CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END, "
                 "'区' || (i // 25), CASE WHEN i % 5 = 0 THEN '街道' ELSE '镇' END FROM range(?) t(i)", [units])
-    con.execute("""INSERT INTO reports SELECT row_number() OVER (), u.unit_id, y,
+    con.execute("""INSERT INTO reports (report_id, unit_id, year, template, period_start, period_end, source,
+                   format, content_hash, version, is_current, ingested_at)
+                   SELECT row_number() OVER (), u.unit_id, y,
                    CASE WHEN y <= 2020 THEN '2019' ELSE '2021' END, make_date(y, 1, 1), make_date(y, 12, 31),
                    u.name || y || '.txt', 'txt', md5(u.name || y), 1, TRUE, now()
                    FROM units u, range(?, ?) t(y)""", [first, last + 1])

@@ -2,8 +2,8 @@
 
     python benchmarks/parse_ingest.py [--reports 10000] [--per-format 140]
 
-Targets on the 2-core machine: text and HTML parse ≥ 300 reports/s per core; PDF ≥ 10 pages/s;
-10,000 text reports ingested in under 60 s.
+Targets on the 2-core machine: text, HTML, one-line web text and markdown parse ≥ 300 reports/s per core;
+PDF ≥ 10 pages/s; 10,000 text reports ingested in under 60 s.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 from scale import split_districts
 
 from gi_analytics.demo.corpus import generate_corpus
+from gi_analytics.demo.render import EXTENSIONS, render
 from gi_analytics.ingest.pipeline import ingest_paths
 from gi_analytics.parse import parse_document
 from gi_analytics.readers.files import SUPPORTED_SUFFIXES, read_bytes
@@ -50,6 +51,20 @@ def bench_formats(work: Path, units: int) -> None:
           f"= {pages / (time.perf_counter() - start):.1f} pages/s")
 
 
+def bench_layouts(work: Path, units: int) -> None:
+    """The generated text reports re-rendered in the layouts of published text, each parsed back."""
+    out = work / "layouts"
+    generate_corpus(out, units=units, years=(2019, 2025), seed=13, formats=("txt",))
+    reports = [parse_document(read_bytes(p.read_bytes(), p.name)) for p in sorted(out.glob("*.txt"))]
+    print(f"{'layout':<12}{'files':>7}{'reports/s (CPU)':>18}")
+    for layout in ("txt_tabs", "txt_oneline", "md", "md_ocr"):
+        blobs = [(f"r.{EXTENSIONS[layout]}", render(r, layout)) for r in reports]
+        cpu = time.process_time()
+        for name, data in blobs:
+            parse_document(read_bytes(data, name))
+        print(f"{layout:<12}{len(blobs):>7}{len(blobs) / (time.process_time() - cpu):>18.0f}")
+
+
 def bench_ingest(work: Path, reports: int) -> None:
     corpus = work / "corpus"
     start = time.perf_counter()
@@ -73,6 +88,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         bench_formats(Path(tmp), args.per_format)
+        bench_layouts(Path(tmp), args.per_format)
         bench_ingest(Path(tmp), args.reports)
 
 

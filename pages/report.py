@@ -50,6 +50,7 @@ period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if
 m[1].metric("统计期限", period)
 m[2].metric("错误", int((findings["severity"] == "error").sum()))
 m[3].metric("警告", int((findings["severity"] == "warning").sum()))
+st.caption(ui.report_identity_note(head))
 
 tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问题", "正文", "版本与原件"])
 with tab_tables:

@@ -73,7 +73,7 @@ def make_report(unit: str = "平昌关镇", year: int = 2021, *, seed: int = 0, 
     return Report(source=f"{unit}{year}.txt", unit=unit, year=year, template=template,
                   tables={"active": active_table(template, year, in_force),
                           "requests": requests_table(template, new), "appeals": appeals_table(review)},
-                  sections=sections)
+                  sections=sections, published=f"{year + 1}-01-20")  # on time: due 31 January
 
 
 def clone(report: Report) -> Report:

@@ -25,6 +25,9 @@ from gi_analytics import form_spec as form
 
 SCHEMA = Path(__file__).resolve().parents[1] / "src" / "gi_analytics" / "store" / "schema.sql"
 
+# the report columns test databases fill; later ones (`published`, `unit_printed`, `deadline`) stay NULL
+REPORT_COLUMNS = ("report_id, unit_id, year, template, period_start, period_end, source, format, content_hash, "
+                  "version, is_current, ingested_at")
 
 def table_rows(path: Path) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal means the same database, whatever the file's bytes."""
@@ -142,21 +145,9 @@ def build_small_db(path: Path) -> SmallDb:
                 text = f"{unit}{year}年政府信息公开工作年度报告 第{version}版 <script>alert(1)</script>"
                 digest = hashlib.sha256(text.encode()).hexdigest()
                 con.execute("INSERT INTO originals VALUES (?, ?)", [digest, text.encode()])
-                con.execute(
-                    "INSERT INTO reports VALUES (?, ?, ?, '2021', ?, ?, ?, 'txt', ?, ?, ?, ?)",
-                    [
-                        report_id,
-                        unit_no + 1,
-                        year,
-                        f"{year}-01-01",
-                        f"{year}-12-31",
-                        f"{unit}{year}.txt",
-                        digest,
-                        version,
-                        version == versions,
-                        now,
-                    ],
-                )
+                con.execute(f"INSERT INTO reports ({REPORT_COLUMNS}) VALUES (?, ?, ?, '2021', ?, ?, ?, 'txt', ?, ?, ?, ?)",
+                            [report_id, unit_no + 1, year, f"{year}-01-01", f"{year}-12-31",
+                             f"{unit}{year}.txt", digest, version, version == versions, now])
                 zero = (unit, year) == ("丙街道", 2021)
                 new = 12 if (unit, year) == ("甲镇", 2022) else _requests(unit_no, year)
                 if version == versions:

@@ -13,10 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src" / "gi_analytics"
 
-# lowest first: readers -> parse -> model <- checks <- store <- ingest -> derived <- analytics -> charts/export <- cli/app
+# lowest first: readers, collect (the web) -> parse -> model <- checks <- store <- ingest -> derived <- analytics
+# -> charts/export <- cli/app
 LAYERS = (
-    ("model", "form_spec", "labels"),
+    ("model", "form_spec", "labels", "deadlines"),
     ("readers",),
+    ("collect",),
     ("parse",),
     ("checks",),
     ("derived", "demo"),

@@ -49,7 +49,12 @@ class Problem:
     where: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": str(self.severity), "message": self.message, "where": self.where}
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "where": self.where,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,11 @@ class Report:
     tables: dict[str, Table] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # (table, row) -> the readings of run-together digits no identity inside the report decided; a neighbouring
+    # year of the same unit may decide them at ingest (the stock rule of table 二)
+    ambiguous: dict[tuple[str, str], list[tuple]] = field(default_factory=dict)
+    published: str | None = None  # ISO date the report was published, where printed
+    unit_printed: str | None = None  # the unit's name as the title prints it (`unit` may be shorter)
 
     def table(self, name: str) -> Table | None:
         return self.tables.get(name)
@@ -99,6 +109,7 @@ class Report:
             "year": self.year,
             "template": self.template,
             "period": {"start": self.period.start, "end": self.period.end} if self.period else None,
+            "published": self.published,
         }
         for name in TABLE_NAMES:
             table = self.tables.get(name)

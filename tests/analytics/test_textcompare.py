@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from gi_analytics import store
 from gi_analytics.analytics import text as tc
 from gi_analytics.demo.generator import generate_district
-from gi_analytics.ingest.pipeline import ingest_paths, normalize_unit
+from gi_analytics.ingest.pipeline import ingest_paths
+from gi_analytics.ingest.resolve import normalize_unit
 
 # ---------------------------------------------------------------- diff
 

@@ -204,3 +204,15 @@ def test_every_chart_and_table_can_be_downloaded(small_db, monkeypatch, page):
     charts_shown, tables_shown = len(at.get("plotly_chart")), len(at.dataframe)
     assert labels.count("下载 PNG") == labels.count("下载 SVG") == charts_shown
     assert labels.count("下载 CSV") + labels.count("表三 CSV") >= tables_shown
+
+
+def test_report_page_shows_the_publication_date_and_the_printed_name(tmp_path, monkeypatch, small_db):
+    from gi_analytics.ingest import pipeline as importer
+
+    db = tmp_path / "real.duckdb"
+    opening = Path(__file__).parent / "fixtures" / "real-openings" / "03.txt"
+    assert importer.ingest_bytes([(opening.name, opening.read_bytes())], db).ok
+    at = open_app(db, monkeypatch, "pages/report.py")
+    assert any("发布日期：2020-01-07" in c.value and "武清区泗村店镇" in c.value for c in at.caption)
+    at = open_app(small_db.path, monkeypatch, "pages/report.py")  # rows written without the new columns' values
+    assert any("发布日期：未写明" in c.value for c in at.caption)

@@ -111,8 +111,10 @@ def write_db(path: Path, reports: list[Report]) -> None:
     for name, df in frames.items():
         con.register(name, df)
     con.execute("INSERT INTO units SELECT unit_id, name, district, kind FROM u")
-    con.execute("INSERT INTO reports SELECT report_id, unit_id, year, template, NULL, NULL, source, format, "
-                "content_hash, version, is_current, ingested_at FROM r")
+    con.execute("INSERT INTO reports (report_id, unit_id, year, template, period_start, period_end, source, "
+                "format, content_hash, version, is_current, ingested_at, published) SELECT report_id, unit_id, year, "
+                "template, NULL, NULL, source, format, content_hash, version, is_current, ingested_at, "
+                "CAST(published AS DATE) FROM r")
     con.execute("INSERT INTO cells SELECT * FROM c")
     con.execute("INSERT INTO sections SELECT * FROM s")
     con.close()

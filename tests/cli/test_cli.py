@@ -78,8 +78,8 @@ def test_parse_json_prints_the_contract() -> None:
         2021,
         "2021",
     )
-    assert list(data) == ["source", "unit", "year", "template", "period", "active", "requests", "appeals",
-                          "sections", "problems"]  # fmt: skip
+    assert list(data) == ["source", "unit", "year", "template", "period", "published", "active", "requests",
+                          "appeals", "sections", "problems"]  # fmt: skip
     assert "平昌关镇" in done.stdout  # not ASCII-escaped
 
 
@@ -87,6 +87,7 @@ def test_parse_without_json_prints_a_chinese_summary() -> None:
     done = run("parse", str(SAMPLE))
     assert done.returncode == 0
     assert "单位：平昌关镇" in done.stdout and "年度：2021" in done.stdout and "模板：2021" in done.stdout
+    assert "发布日期：未识别" in done.stdout
 
 
 @pytest.mark.parametrize(

@@ -8,15 +8,8 @@ import pytest
 from conftest import table_rows
 
 from gi_analytics import store
-from gi_analytics.ingest.pipeline import (
-    IngestError,
-    ingest_bytes,
-    ingest_paths,
-    normalize_unit,
-    split_district,
-    unit_kind,
-    unit_year_from_name,
-)
+from gi_analytics.ingest.pipeline import IngestError, ingest_bytes, ingest_paths
+from gi_analytics.ingest.resolve import normalize_unit, split_district, unit_kind, unit_year_from_name
 from gi_analytics.store import Outcome
 
 SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "000_32c9a0a42e9b7f0e.txt"
@@ -42,7 +35,7 @@ def reports(tmp_path: Path) -> Path:
     write(folder, "甲镇2021年政府信息公开工作年度报告.txt", sample_text("甲镇", 2021))
     write(folder, "甲镇_2022.txt", sample_text("甲镇", 2022))
     write(folder, "街道/乙街道2022.txt", sample_text("乙街道", 2022))
-    write(folder, "说明.md", "not a report")
+    write(folder, "说明.csv", "not a report")
     return folder
 
 

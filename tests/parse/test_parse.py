@@ -165,7 +165,7 @@ def test_run_together_active_cells():
 def test_values_around_stray_blank_cells():
     report = parse(OPENINGS / "03.txt")
     assert [c.value for c in report.tables["active"]["punishment"].values()] == [283, 0, 283]
-    assert report.value("active", "procurement", "amount") == 18.3
+    assert report.value("active", "procurement", "amount") == 183000  # printed 18.3万元, stored in 元
 
 
 # ---- cells: run-together, misaligned, unreadable ------------------------------------------------

@@ -527,6 +527,8 @@ def test_read_path_limits(tmp_path: Path) -> None:
 SAMPLES = {
     ".txt": ("一、总体情况".encode(), "txt"),
     ".text": ("一、总体情况".encode("gb18030"), "txt"),
+    ".md": ("## 一、总体情况\n\n| 规章 | 0 | 0 | 0 |".encode(), "md"),
+    ".markdown": ("# 一、总体情况\n<table><tr><td>规章</td><td>0</td></tr></table>".encode(), "md"),
     ".html": (SPANS.encode("gb18030"), "html"),
     ".htm": ("<p>一、总体情况</p>".encode(), "html"),
     ".shtml": ("<p>一、总体情况</p>".encode(), "html"),
@@ -544,3 +546,11 @@ def test_supported_suffix_reads(suffix: str) -> None:
     data, fmt = SAMPLES[suffix]
     doc = files.read_bytes(data, "report" + suffix.upper())
     assert doc.format == fmt and doc.blocks
+
+
+def test_markdown_with_an_embedded_html_table_reads_the_table_as_a_grid() -> None:
+    data = "## 二、主动公开政府信息情况\n<table><tr><td>规章</td><td>1</td><td></td><td>3</td></tr></table>\n尾".encode()
+    doc = files.read_bytes(data, "report.md")
+    grids = [b for b in doc.blocks if isinstance(b, TableBlock)]
+    assert doc.format == "md" and grids and grids[0].rows[0] == ["规章", "1", "", "3"]
+    assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == ["## 二、主动公开政府信息情况", "", "尾"]

@@ -263,7 +263,7 @@ def as_bytes(doc: Document, rng: random.Random) -> tuple[bytes, str]:
 
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
-_INVENTING_OK = ("cells.inferred", "cells.run_together")  # rules that derive a number and say so
+_INVENTING_OK = ("cells.inferred", "cells.run_together", "amount.converted")  # rules that derive a number and say so
 
 
 @dataclass

@@ -152,8 +152,17 @@ def downloads(items: list[export.Download], key: str) -> None:
     """One row of small download buttons; each file is made only when its button is clicked."""
     with st.container(horizontal=True, gap="small"):
         for i, d in enumerate(items):
-            st.download_button(d.label, d.data, d.file_name, d.mime, key=f"{key}_dl_{i}", on_click="ignore",
-                               icon=":material/download:", type="tertiary", width="content")
+            st.download_button(
+                d.label,
+                d.data,
+                d.file_name,
+                d.mime,
+                key=f"{key}_dl_{i}",
+                on_click="ignore",
+                icon=":material/download:",
+                type="tertiary",
+                width="content",
+            )
 
 
 def _file_name(title: str) -> str:
@@ -164,8 +173,17 @@ def _file_name(title: str) -> str:
 
 KEY_FIGURE_LABELS = {**pack.TABLES["key_figures"].labels, "not_evaluated": "未能核对"}
 COVERAGE_LABELS = dict(pack.TABLES["coverage"].labels)
-FINDING_LABELS = {"severity_label": "严重程度", "status_label": "核对结果", "title": "检查项", "unit": "单位",
-                  "year": "年度", "place": "位置", "message": "说明", "expected_text": "应为", "actual_text": "实际"}
+FINDING_LABELS = {
+    "severity_label": "严重程度",
+    "status_label": "核对结果",
+    "title": "检查项",
+    "unit": "单位",
+    "year": "年度",
+    "place": "位置",
+    "message": "说明",
+    "expected_text": "应为",
+    "actual_text": "实际",
+}
 COUNT_LABELS = {"unit": "单位", "year": "年度", "reports": "报告数", **pack.TABLES["unit_year"].labels}
 
 
@@ -259,8 +277,9 @@ def sidebar() -> Filters:
             (max(lo, years[0]), min(hi, years[-1])) if lo <= hi else (years[0], years[-1])
         )
     if len(years) > 1:
-        lo, hi = sb.select_slider("年度", years, value=st.session_state.get("f_years", (years[0], years[-1])),
-                                  key="f_years")
+        lo, hi = sb.select_slider(
+            "年度", years, value=st.session_state.get("f_years", (years[0], years[-1])), key="f_years"
+        )
     else:
         lo = hi = years[0]
     _valid("f_template", (ALL, *options.templates), ALL)
@@ -305,8 +324,9 @@ def ensure_demo_db() -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
 
         # in this process (workers=1): forking a busy Streamlit server for 174 files is not worth its risks
-        importer.ingest_paths([importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress,
-                              workers=1)
+        importer.ingest_paths(
+            [importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress, workers=1
+        )
         status.update(label="示例数据已导入", state="complete", expanded=False)
 
 
@@ -328,3 +348,17 @@ def report_link_params(unit: str, year: int) -> dict[str, str]:
     if units:
         out["unit"] = units
     return out
+
+
+def report_identity_note(head: pd.Series) -> str:
+    """The report's publication date and the unit's name as its title prints it (when it differs)."""
+    published = head.get("published")
+    printed = head.get("unit_printed")
+    parts = [f"发布日期：{pd.Timestamp(published):%Y-%m-%d}" if not _missing(published) else "发布日期：未写明"]
+    if isinstance(printed, str) and printed and printed != head.get("unit"):
+        parts.append(f"标题中的单位名称：{md_escape(printed)}")
+    return " · ".join(parts)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))

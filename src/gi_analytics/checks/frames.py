@@ -26,6 +26,9 @@ REPORT_COLUMNS = [
     "template",
     "period_start",
     "period_end",
+    "published",
+    "kind",
+    "deadline",
 ]
 CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "state"]
 SECTION_COLUMNS = ["report_id", "no", "title", "text"]
@@ -134,19 +137,26 @@ class CheckInput:
         v, st = np.full(int(sizes.sum()), np.nan), np.full(int(sizes.sum()), -1, dtype=np.int8)
         layout = _Layout.of(c, sizes, shapes)
         rid, value = c["report_id"].to_numpy(), c["value"].to_numpy(dtype=float, na_value=np.nan)
-        for lo in range(0, len(c), CELL_BLOCK):  # blocks that fit in cache: several times faster than one pass
+        for lo in range(
+            0, len(c), CELL_BLOCK
+        ):  # blocks that fit in cache: several times faster than one pass
             sl = slice(lo, lo + CELL_BLOCK)
             flat, state, ok = layout.place(sl, self.positions(rid[sl]))
             raw = value[sl][ok]
-            v[flat] = np.where(state == STATES.index("number"), raw,
-                               np.where(state == STATES.index("nothing"), 0.0, np.nan))
+            v[flat] = np.where(
+                state == STATES.index("number"), raw, np.where(state == STATES.index("nothing"), 0.0, np.nan)
+            )
             st[flat] = state
         base = np.cumsum(sizes) - sizes
         cubes = {}
         for k, (name, (rows, cols)) in enumerate(TABLE_KEYS.items()):
             part = slice(int(base[k]), int(base[k] + sizes[k]))
-            cubes[name] = Cube(v[part].reshape(n, len(rows), len(cols)), st[part].reshape(n, len(rows), len(cols)),
-                               rows, cols)
+            cubes[name] = Cube(
+                v[part].reshape(n, len(rows), len(cols)),
+                st[part].reshape(n, len(rows), len(cols)),
+                rows,
+                cols,
+            )
         return cubes
 
     @cached_property
@@ -156,7 +166,9 @@ class CheckInput:
         s = self.sections
         keep = s["no"].isin(TEXT_SECTIONS).to_numpy()
         out = np.full(len(s), None, dtype=object)
-        out[keep] = plain_many([t if isinstance(t, str) else "" for t in s["text"].to_numpy(dtype=object)[keep]])
+        out[keep] = plain_many(
+            [t if isinstance(t, str) else "" for t in s["text"].to_numpy(dtype=object)[keep]]
+        )
         return out
 
     @cached_property
@@ -213,10 +225,17 @@ class _Layout:
     @classmethod
     def of(cls, c: pd.DataFrame, sizes: np.ndarray, shapes: list[tuple[int, int]]) -> _Layout:
         row_cat, col_cat = _categorical(c["row_key"]), _categorical(c["col_key"])
-        return cls(_codes(c["tbl"], tuple(TABLE_KEYS)), row_cat.codes, col_cat.codes, _codes(c["state"], STATES),
-                   _key_index2(row_cat.categories, [rows for rows, _ in TABLE_KEYS.values()]),
-                   _key_index2(col_cat.categories, [cols for _, cols in TABLE_KEYS.values()]),
-                   np.cumsum(sizes) - sizes, np.array([r * k for r, k in shapes]), np.array([k for _, k in shapes]))
+        return cls(
+            _codes(c["tbl"], tuple(TABLE_KEYS)),
+            row_cat.codes,
+            col_cat.codes,
+            _codes(c["state"], STATES),
+            _key_index2(row_cat.categories, [rows for rows, _ in TABLE_KEYS.values()]),
+            _key_index2(col_cat.categories, [cols for _, cols in TABLE_KEYS.values()]),
+            np.cumsum(sizes) - sizes,
+            np.array([r * k for r, k in shapes]),
+            np.array([k for _, k in shapes]),
+        )
 
     def place(self, sl: slice, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For the cells in `sl` at report positions `pos`: flat places and states of the known cells, and which
@@ -285,6 +304,9 @@ def from_reports(reports: Sequence[Report], district_units: Sequence[str] = ()) 
                 r.template,
                 r.period.start if r.period else None,
                 r.period.end if r.period else None,
+                r.published,
+                None,
+                None,
             )
         )
         for tbl, table in r.tables.items():

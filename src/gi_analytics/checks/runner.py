@@ -43,7 +43,11 @@ def run_checks(inp: CheckInput, scopes: Sequence[str] = ("report", "series"),
             frames.append(run_spec(spec, inp))
             if timings is not None:
                 timings[spec.id] = (time.perf_counter() - t0, time.process_time() - c0)
-    df = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else hits([])
+    df = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else hits([])
+    )
     pos = inp.positions(df["report_id"].fillna(-1).astype("int64"))
     known = pos >= 0
     for col in ("unit_id", "year"):
@@ -59,12 +63,23 @@ def to_findings(df: pd.DataFrame, inp: CheckInput) -> list[Finding]:
     def opt(x: object) -> object:
         return None if pd.isna(x) else x
 
-    return [Finding(check=r.check_id, severity=Severity(r.severity), message=r.message,
-                    unit=names.get(int(r.unit_id)) if not pd.isna(r.unit_id) else None,
-                    year=int(r.year) if not pd.isna(r.year) else None, table=opt(r.tbl), row=opt(r.row_key),
-                    column=opt(r.col_key), section=int(r.section_no) if not pd.isna(r.section_no) else None,
-                    expected=opt(r.expected), actual=opt(r.actual), status=Status(r.status))
-            for r in df.itertuples(index=False)]
+    return [
+        Finding(
+            check=r.check_id,
+            severity=Severity(r.severity),
+            message=r.message,
+            unit=names.get(int(r.unit_id)) if not pd.isna(r.unit_id) else None,
+            year=int(r.year) if not pd.isna(r.year) else None,
+            table=opt(r.tbl),
+            row=opt(r.row_key),
+            column=opt(r.col_key),
+            section=int(r.section_no) if not pd.isna(r.section_no) else None,
+            expected=opt(r.expected),
+            actual=opt(r.actual),
+            status=Status(r.status),
+        )
+        for r in df.itertuples(index=False)
+    ]
 
 
 def check_report(report: Report, *, district_units: Sequence[str] = ()) -> list[Finding]:
@@ -73,11 +88,17 @@ def check_report(report: Report, *, district_units: Sequence[str] = ()) -> list[
     return to_findings(run_checks(inp, ("report",)), inp)
 
 
-def check_series(reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame,
-                 units: pd.DataFrame) -> list[Finding]:
+def check_series(
+    reports: pd.DataFrame, cells: pd.DataFrame, sections: pd.DataFrame, units: pd.DataFrame
+) -> list[Finding]:
     """The across-report checks over frames shaped like the schema tables (current versions only)."""
-    inp = CheckInput(_with_periods(reports), cells, sections, pd.DataFrame(columns=["report_id", "code", "severity",
-                                                                                   "message", "location"]), units)
+    inp = CheckInput(
+        _with_periods(reports),
+        cells,
+        sections,
+        pd.DataFrame(columns=["report_id", "code", "severity", "message", "location"]),
+        units,
+    )
     return to_findings(run_checks(inp, ("series",)), inp)
 
 

@@ -50,6 +50,7 @@ def summarize_report(r: Report) -> str:
         f"年度：{r.year or '未识别'}",
         f"模板：{r.template or '未识别'}",
         f"统计期限：{period}",
+        f"发布日期：{r.published or '未识别'}",
         f"表格：{'；'.join(tables) if tables else '未找到'}",
         f"章节：{'、'.join(str(s.no) for s in r.sections) or '未找到'}",
         f"问题：{len(r.problems)} 个",

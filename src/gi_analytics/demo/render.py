@@ -13,10 +13,13 @@ from datetime import date
 
 from .. import form_spec as form
 from ..model import Cell, CellState, Report
+from .render_layouts import render_markdown, render_oneline
 
-TEXT_LAYOUTS = ("txt_tabs", "txt_pipes", "txt_pipe_rows", "txt_lines", "txt_gb18030", "txt_runtogether")
-LAYOUTS = (*TEXT_LAYOUTS, "html", "docx", "pdf")
-EXTENSIONS = {**{layout: "txt" for layout in TEXT_LAYOUTS}, "html": "html", "docx": "docx", "pdf": "pdf"}
+TEXT_LAYOUTS = ("txt_tabs", "txt_pipes", "txt_pipe_rows", "txt_lines", "txt_gb18030", "txt_runtogether", "txt_oneline")
+MARKDOWN_LAYOUTS = ("md", "md_ocr", "md_repeated")
+LAYOUTS = (*TEXT_LAYOUTS, *MARKDOWN_LAYOUTS, "html", "docx", "pdf")
+EXTENSIONS = {**{layout: "txt" for layout in TEXT_LAYOUTS}, **{layout: "md" for layout in MARKDOWN_LAYOUTS},
+              "html": "html", "docx": "docx", "pdf": "pdf"}
 CN_NUMERALS = "一二三四五六七八九十"
 
 
@@ -378,5 +381,7 @@ def render(report: Report, layout: str) -> bytes:
         from .render_office import render_docx, render_pdf  # python-docx and reportlab load only when needed
 
         return render_docx(blocks) if layout == "docx" else render_pdf(blocks)
-    text = render_text(blocks, layout)
+    if layout in MARKDOWN_LAYOUTS:
+        return render_markdown(blocks, ocr=layout == "md_ocr", repeat_merged=layout == "md_repeated").encode("utf-8")
+    text = render_oneline(blocks) if layout == "txt_oneline" else render_text(blocks, layout)
     return text.encode("gb18030") if layout == "txt_gb18030" else text.encode("utf-8")

@@ -8,16 +8,13 @@ file name.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from fnmatch import fnmatch
 from pathlib import Path
 
 from ..parse import parse_document
@@ -26,16 +23,14 @@ from ..readers.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
 from ..store import write as store
 from ..store.records import FileOutcome, Outcome, ParsedFile, StoreError
 from .derive import derive
+from .resolve import IngestError, Resolver, known_units, make_resolver
+from .stock import with_stock_rule
 
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[3] / "data" / "reports"  # the bundled demo district
 DEMO_UNITS = DEMO_REPORTS / "units.csv"
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
 MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
-
-
-class IngestError(Exception):
-    """The ingest cannot run at all (bad arguments, unreadable units CSV, damaged database)."""
 
 
 @dataclass
@@ -54,131 +49,6 @@ class IngestResult:
 
 
 # ---------------------------------------------------------------- unit and year
-
-
-_YEAR = re.compile(r"(?<!\d)(20[0-9]{2})(?!\d)")
-_NAME_NOISE = re.compile(r"[\s_\-—–·.()（）【】\[\]]+")
-_DISTRICT_PREFIX = re.compile(r"^(?P<district>.+?[区县市])(?P<unit>[^区县市]{2,}?(?:镇|乡|街道))$")
-_REPORT_TITLE = re.compile(r"(?:度)?政府信息公开.*$|(?:工作)?年度报告.*$")
-
-
-def normalize_unit(name: str) -> str:
-    """The form units are stored under: no spaces, no trailing 人民政府, 街道办事处 -> 街道."""
-    name = re.sub(r"\s+", "", name)
-    name = re.sub(r"人民政府$", "", name)
-    return re.sub(r"街道办事处$", "街道", name)
-
-
-def unit_kind(name: str) -> str:
-    for suffix, kind in (("街道办事处", "街道"), ("街道", "街道"), ("镇", "镇"), ("乡", "乡")):
-        if name.endswith(suffix):
-            return kind
-    return "部门"
-
-
-def split_district(name: str) -> tuple[str, str]:
-    """'平桥区平昌关镇' -> ('平桥区', '平昌关镇'); names without such a prefix are left whole with ''."""
-    match = _DISTRICT_PREFIX.match(name)
-    if match and unit_kind(match["unit"]) != "部门":
-        return re.sub(r"^.*?[市](?=.+[区县])", "", match["district"]), match["unit"]
-    return "", name
-
-
-def unit_year_from_name(file_name: str) -> tuple[str | None, int | None]:
-    """'平昌关镇_2021.txt' or '平昌关镇2021年政府信息公开工作年度报告.pdf' -> ('平昌关镇', 2021)."""
-    stem = Path(file_name).stem
-    match = _YEAR.search(stem)
-    if not match:
-        return None, None
-    before = _NAME_NOISE.sub("", stem[: match.start()])
-    after = _NAME_NOISE.sub("", _REPORT_TITLE.sub("", stem[match.end() :].lstrip("年")))
-    unit = before or after
-    if not re.search(r"[\u4e00-\u9fff]", unit):
-        unit = ""
-    return (normalize_unit(unit) or None), int(match[1])
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    file: str  # glob on the file name, or "" for a row that only describes a unit
-    unit: str
-    district: str = ""
-    kind: str = ""
-    year: int | None = None
-
-
-_CSV_ALIASES = {
-    "file": ("file", "pattern", "文件", "文件名"),
-    "unit": ("unit", "name", "单位", "单位名称"),
-    "district": ("district", "区县", "辖区", "区"),
-    "kind": ("kind", "类型", "单位类型"),
-    "year": ("year", "年度", "年份"),
-}
-
-
-def load_units_csv(path: Path) -> list[UnitRow]:
-    """Read a units CSV (UTF-8, with or without BOM): columns file/pattern, unit, district, kind, year."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise IngestError(f"无法读取单位表 {path}：{exc}") from None
-    return [_unit_row(row, path, n) for n, row in enumerate(rows, start=2)]
-
-
-def _unit_row(row: dict[str, str | None], path: Path, line: int) -> UnitRow:
-    def get(key: str) -> str:
-        return next(((row.get(a) or "").strip() for a in _CSV_ALIASES[key] if row.get(a)), "")
-
-    unit, year = normalize_unit(get("unit")), get("year")
-    if not unit:
-        raise IngestError(f"单位表 {path} 第 {line} 行没有单位名称（列名 unit 或 单位）")
-    if year and not year.isdigit():
-        raise IngestError(f"单位表 {path} 第 {line} 行的年度不是数字：{year}")
-    return UnitRow(get("file"), unit, get("district"), get("kind"), int(year) if year else None)
-
-
-@dataclass
-class Resolver:
-    """Decides each file's unit, district, kind and year."""
-
-    unit: str | None = None
-    year: int | None = None
-    district: str | None = None
-    rows: Sequence[UnitRow] = ()
-
-    def apply(self, item: ParsedFile) -> ParsedFile:
-        if item.reason is not None:
-            return item
-        by_file = next((r for r in self.rows if r.file and _matches(r.file, item.source)), None)
-        name_unit, name_year = unit_year_from_name(item.source)
-        report = item.report
-        raw = (
-            self.unit or (by_file.unit if by_file else None) or (report.unit if report else None) or name_unit
-        )
-        district, unit = split_district(normalize_unit(raw)) if raw else ("", None)
-        described = by_file or next((r for r in self.rows if not r.file and r.unit == unit), None)
-        item.unit = unit
-        item.year = self.year or (by_file.year if by_file else None) or (report.year if report else None)
-        item.year = item.year or name_year
-        item.district = self.district or (described.district if described else "") or district
-        item.kind = (described.kind if described else "") or (unit_kind(unit) if unit else None)
-        item.reason = _unresolved(item)
-        return item
-
-
-def _matches(pattern: str, source: str) -> bool:
-    return source == pattern or fnmatch(source, pattern) or fnmatch(Path(source).name, pattern)
-
-
-def _unresolved(item: ParsedFile) -> str | None:
-    missing = [what for what, value in (("单位", item.unit), ("年度", item.year)) if not value]
-    if not missing:
-        return None
-    return f"无法确定{'和'.join(missing)}：请用 --unit/--year 或单位表指定"
-
-
-# ---------------------------------------------------------------- reading and parsing one file
 
 
 def read_and_parse(name: str, data: bytes | None = None, path: str | None = None) -> ParsedFile:
@@ -295,7 +165,7 @@ def ingest_paths(
 ) -> IngestResult:
     """Ingest files and folders into the database at `db_path` in one atomic write."""
     roots = [Path(p) for p in paths]
-    resolver = _resolver(unit, year, district, units_csv)
+    resolver = make_resolver(unit, year, district, units_csv)
     files = expand_paths(roots)
     tasks = [(_display_name(p, roots), str(p), keep_originals) for p in files]
     with _parsers(workers, len(tasks)) as pool:
@@ -316,7 +186,7 @@ def ingest_bytes(
     """Ingest uploaded files (name, bytes) in one atomic write, parsing in this process."""
     if len(items) > MAX_UPLOAD_FILES:
         raise IngestError(f"一次最多上传 {MAX_UPLOAD_FILES} 个文件（本次 {len(items)} 个），请分批上传")
-    resolver = _resolver(unit, year, district, units_csv)
+    resolver = make_resolver(unit, year, district, units_csv)
     parsed = []
     for n, (name, data) in enumerate(items, start=1):
         parsed.append(read_and_parse(name, data=data))
@@ -325,17 +195,16 @@ def ingest_bytes(
     return _store(parsed, resolver, db_path, keep_originals, False)
 
 
-def _resolver(
-    unit: str | None, year: int | None, district: str | None, units_csv: str | os.PathLike[str] | None
-) -> Resolver:
-    rows = load_units_csv(Path(units_csv)) if units_csv else ()
-    return Resolver(normalize_unit(unit) if unit else None, year, district, rows)
-
-
 def _store(
-    parsed: Iterable[ParsedFile], resolver: Resolver, db_path: str | os.PathLike[str], keep: bool, rebuild: bool
+    parsed: Iterable[ParsedFile],
+    resolver: Resolver,
+    db_path: str | os.PathLike[str],
+    keep: bool,
+    rebuild: bool,
 ) -> IngestResult:
-    resolved = (resolver.apply(item) for item in parsed)
+    if not rebuild:  # the names already stored count as known (read after the parse workers started)
+        resolver.known = known_units(resolver.rows, db_path)
+    resolved = with_stock_rule((resolver.apply(item) for item in parsed), db_path)
     try:
         batch = store.write_batch(
             db_path, resolved, keep_originals=keep, after_write=derive, rebuild=rebuild

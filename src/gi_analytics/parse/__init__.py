@@ -7,35 +7,39 @@ Pure and total: whatever the input, it returns a Report; what it could not read 
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .. import form_spec as form
 from ..model import Problem, Report, Section, Severity
 from ..readers import Document
-from .sections import find_headings, find_period, find_title
+from .identity import fill_from_prose, find_title
+from .published import find_published
+from .sections import Heading, find_headings, find_period
 from .tables import Scan, read_active, read_appeals, read_requests
 from .tokens import Line, compact, document_lines, line_text
 
 __all__ = ["parse_document"]
 
 _REQUESTS_MARK = re.compile(r"勾稽关系|^申请人情况$|^一[、.]本年新收")
-_PROSE_YEAR = re.compile(r"(20\d\d)年度?")
-_PROSE_UNIT = re.compile(r"20\d\d年(?:度)?,?(?P<unit>[\u4e00-\u9fff]{2,8}?(?:街道办事处|街道|镇|乡))")
 
 
 def parse_document(doc: Document) -> Report:
     lines = document_lines(doc)
-    found, repeats = find_headings(lines)
-    headings = {h.no: h.line for h in found}
+    found_headings, repeats = find_headings(lines)
+    headings = {h.no: h.line for h in found_headings}
     report = Report(source=doc.name)
     problems = report.problems
 
     first_heading = min(headings.values(), default=len(lines))
-    report.unit, report.year, title_line = find_title(lines, max(first_heading, 12))
+    title = find_title(lines, max(first_heading, 12))
+    title_line, report.unit_printed = title.line if title.unit else None, title.printed
     full_text = "\n".join(line_text(line) for line in lines)
     report.period = find_period(full_text)
-    _fill_missing_identity(report, full_text)
+    report.unit, report.year, found = fill_from_prose(title, full_text, report.period)
+    problems.extend(found)
+    report.published, found = find_published(lines, first_heading, report.year, doc.metadata)
+    problems.extend(found)
 
+    problems.extend(_fuzzy_headings(found_headings, lines))
     occupied = _read_tables(report, lines, headings)
     report.sections = _sections(lines, headings, occupied | repeats, title_line)
     for spec in form.SECTIONS:
@@ -51,34 +55,14 @@ def parse_document(doc: Document) -> Report:
     return report
 
 
-def _fill_missing_identity(report: Report, text: str) -> None:
-    if report.year is None:
-        years = Counter(int(y) for y in _PROSE_YEAR.findall(re.sub(r"\s+", "", text)) if 2000 < int(y) < 2100)
-        if report.period:
-            report.year = int(report.period.start[:4])
-            source = "统计期限"
-        elif years:
-            report.year = years.most_common(1)[0][0]
-            source = "正文中出现最多的年份"
-        else:
-            source = ""
-        if report.year is not None:
-            report.problems.append(
-                Problem(
-                    "year.inferred", Severity.INFO, f"标题中没有年份，按{source}取 {report.year} 年", "标题"
-                )
-            )
-        else:
-            report.problems.append(Problem("year.missing", Severity.WARNING, "无法确定报告年度", "标题"))
-    if report.unit is None:
-        match = _PROSE_UNIT.search(re.sub(r"\s+", "", text))
-        if match:
-            report.unit = match["unit"]
-            report.problems.append(
-                Problem("unit.inferred", Severity.INFO, f"没有标题，按正文取单位名称“{report.unit}”", "正文")
-            )
-        else:
-            report.problems.append(Problem("unit.missing", Severity.WARNING, "无法确定报告单位", "标题"))
+def _fuzzy_headings(found: list[Heading], lines: list[Line]) -> list[Problem]:
+    out = []
+    for heading in (h for h in found if h.fuzzy):
+        spec = form.SECTIONS[heading.no - 1]
+        printed = compact(line_text(lines[heading.line]))
+        message = f"标题“{printed}”与“{spec.title}”相近，按第{spec.no}部分读取"
+        out.append(Problem("heading.fuzzy", Severity.INFO, message, f"第{spec.no}部分"))
+    return out
 
 
 def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) -> set[int]:
@@ -91,6 +75,7 @@ def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) ->
 
     active, active_template, found, active_scan = read_active(lines, active_start, active_end)
     report.problems.extend(found)
+    report.ambiguous.update({("active", key): readings for key, readings in active_scan.ambiguous.items()})
     requests, requests_template, found, requests_scan = (None, None, [], Scan([], None, None))
     if requests_start is not None:
         requests, requests_template, found, requests_scan = read_requests(lines, requests_start, after[3])
@@ -128,11 +113,9 @@ def _read_tables(report: Report, lines: list[Line], headings: dict[int, int]) ->
 
 
 def _missing_rows(report: Report, table: dict, template: str | None) -> None:
-    expected = [
-        r.key
-        for r in form.REQUEST_ROWS
-        if r.key not in (form.OTHER_ROWS_2021 if template == "2019" else ("other",))
-    ]
+    # without any (六) row the template is unknown: the single row stands for either
+    absent = form.OTHER_ROWS_2021 if template in ("2019", None) else ("other",)
+    expected = [r.key for r in form.REQUEST_ROWS if r.key not in absent]
     missing = [k for k in expected if k not in table]
     if missing:
         labels = "、".join(form.row_label("requests", k) for k in missing[:4])
@@ -146,7 +129,9 @@ def _first_line(lines: list[Line], pattern: re.Pattern[str]) -> int | None:
     )
 
 
-def _sections(lines: list[Line], headings: dict[int, int], skip: set[int], title_line: int | None) -> list[Section]:
+def _sections(
+    lines: list[Line], headings: dict[int, int], skip: set[int], title_line: int | None
+) -> list[Section]:
     """Each heading's text up to the next heading, without table lines, repeated headings or the title."""
     title = compact(line_text(lines[title_line])) if title_line is not None else None
     ordered = sorted(headings.items(), key=lambda item: item[1])

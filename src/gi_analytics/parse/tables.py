@@ -8,25 +8,23 @@ placed by its number inside the group it stands in, and said so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import form_spec as form
 from ..model import Problem, Severity, Table
+from .amounts import in_declared_units
 from .cells import assign
-from .tokens import CJK, Line, compact, is_value_text, split_label_tail
+from .columns import cells_of, resolve_by_columns
+from .fuzzy import closest
+from .rows import RowRead, Scan, place_orphans, scan_rows
+from .tokens import CJK, Line, compact, is_value_text, label_and_values
 
-GROUP_HEADERS = (
-    ("denied", re.compile(r"^(\(三\))?不予公开$")),
-    ("unavailable", re.compile(r"^(\(四\))?无法提供$")),
-    ("rejected", re.compile(r"^(\(五\))?不予处理$")),
-    ("outcomes", re.compile(r"本年度办理结果$")),
-)
 _ITEMS = {
     group: [r.key for r in form.REQUEST_ROWS if r.group == group and r.key != "other"]
     for group in ("denied", "unavailable", "rejected", "other")
 }
 _ENUMERATED = re.compile(r"^(\d)\.(.{3,})$")
+_TOTAL = re.compile(r"^(\(七\)|七[、.])?总计$")
 _TEMPLATE_MARKS = {
     "2021": ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额"),
     "2019": (
@@ -47,99 +45,18 @@ APPEAL_HEADER = re.compile(
 )
 
 
-@dataclass
-class RowRead:
-    key: str
-    line: int
-    tokens: list[str] = field(default_factory=list)
-    grid: bool = False
-
-
-@dataclass
-class Scan:
-    rows: list[RowRead]
-    first: int | None  # index of the first line that belongs to the table
-    last: int | None
-    cut: bool = False  # the document ends inside the last row: it may be truncated
-
-
-Matcher = Callable[[str, str], "str | None"]
-
-
-def scan_rows(lines: list[Line], start: int, end: int, match: Matcher, stop: Callable[[str], bool]) -> Scan:
-    """Walk lines[start:end]: a label opens a row, value tokens fill it, any other text closes it."""
-    rows: list[RowRead] = []
-    current: RowRead | None = None
-    context = ""
-    for index in range(start, end):
-        line = lines[index]
-        if any(stop(compact(c)) for c in line.cells if not is_value_text(c)):
-            current, end = None, -1
-            break
-        if line.grid:
-            row, context = _grid_row(line, index, match, context)
-            rows += [row] if row else []
-            current = None
-            continue
-        for text in line.cells:
-            if is_value_text(text):
-                if current is not None:
-                    current.tokens.append(text)
-                continue
-            label, tail = split_label_tail(compact(text))
-            group = _group_header(label)
-            key = None if group else match(label, context)
-            if group:
-                context, current = group, None
-            elif key:
-                current = RowRead(key, index, [tail] if tail else [])
-                rows.append(current)
-                context = form.ROW_GROUP.get(key.lstrip("?"), context)
-            elif CJK.search(text):
-                current = None
-    first = rows[0].line if rows else None
-    cut = current is not None and end == len(lines)
-    return Scan(rows, first, rows[-1].line if rows else None, cut)
-
-
-def _grid_row(line: Line, index: int, match: Matcher, context: str) -> tuple[RowRead | None, str]:
-    """In a real grid only the last label of a row opens it; labels before it (merged group cells) are context;
-    the cells after it are the values, in their exact positions."""
-    found: tuple[int, str, str] | None = None
-    for position, text in enumerate(line.cells):
-        if is_value_text(text):
-            continue
-        label, tail = split_label_tail(compact(text))
-        group = _group_header(label)
-        key = None if group else match(label, context)
-        if group:
-            context = group
-        elif key:
-            found = (position, key, tail)
-            context = form.ROW_GROUP.get(key.lstrip("?"), context)
-    if found is None:
-        return None, context
-    position, key, tail = found
-    return RowRead(
-        key, index, ([tail] if tail else []) + list(line.cells[position + 1 :]), grid=True
-    ), context
-
-
-def _group_header(label: str) -> str | None:
-    return next((name for name, pattern in GROUP_HEADERS if pattern.search(label)), None)
-
-
 # ---- requests (三) ------------------------------------------------------------------------------
 
 _REQUEST_PATTERNS = [(r.key, re.compile(r.pattern)) for r in form.REQUEST_ROWS]
 
 
+@lru_cache(maxsize=1 << 15)
 def match_request_label(label: str, context: str) -> str | None:
     if len(label) > 70 or "。" in label:
         return None
     for key, pattern in _REQUEST_PATTERNS:
         if key == "total_processed":
-            if re.match(r"^(\(七\)|七[、.])?总计$", label) and label != "总计":
+            if _TOTAL.match(label) and label != "总计":
                 return key
             continue
         if pattern.search(label):
@@ -148,7 +65,25 @@ def match_request_label(label: str, context: str) -> str | None:
     items = _ITEMS.get(context)
     if enumerated and items and int(enumerated[1]) <= len(items):
         return "?" + items[int(enumerated[1]) - 1]
-    return None
+    near = closest(_NUMBERING.sub("", label), _REQUEST_LABELS)
+    return "~" + near if near else None
+
+
+_NUMBERING = re.compile(r"^(?:[一二三四五六七]、|\([一二三四五六七]\)|\d\.)")
+_REQUEST_LABELS = tuple(
+    (_NUMBERING.sub("", compact(r.label)), r.key)
+    for r in form.REQUEST_ROWS
+    if r.key not in ("other", "other_misc")
+)
+
+
+def _fuzzy_note(key: str, table: str, where: str) -> Problem:
+    return Problem(
+        "label.fuzzy",
+        Severity.INFO,
+        f"行标签与表格栏目“{form.row_label(table, key)}”相近（可能是识别或录入错误），按该栏目读取",
+        where,
+    )
 
 
 def read_requests(
@@ -158,11 +93,15 @@ def read_requests(
     problems: list[Problem] = []
     if not scan.rows:
         return None, None, problems, scan
+    problems += place_orphans(scan, list(form.REQUEST_ROW_KEYS), "requests")
     rows = _resolve_other(scan.rows)
     table: Table = {}
+    ambiguous: dict[str, list] = {}
     for i, row in enumerate(rows):
-        key = row.key.lstrip("?")
+        key = row.key.lstrip("?~")
         where = f"表三·{form.row_label('requests', key)}"
+        if row.key.startswith("~"):
+            problems.append(_fuzzy_note(key, "requests", where))
         if row.key.startswith("?"):
             problems.append(
                 Problem(
@@ -182,20 +121,41 @@ def read_requests(
             groups=(7,),
             exact=row.grid,
             truncated=scan.cut and i == len(rows) - 1,
+            inline=row.inline,
+            repeats=row.markdown,
         )
         table[key] = dict(zip(form.REQUEST_COLUMNS, reading.cells, strict=True))
         problems += reading.problems
+        if reading.candidates:
+            ambiguous[key] = reading.candidates
+    problems = _resolve_ambiguous(table, ambiguous, problems)
     template = (
         "2021" if any(k in table for k in form.OTHER_ROWS_2021) else ("2019" if "other" in table else None)
     )
     return table, template, problems, scan
 
 
+def _resolve_ambiguous(table: Table, ambiguous: dict[str, list], problems: list[Problem]) -> list[Problem]:
+    """Rows whose run-together digits have several readings, decided by the column identities."""
+    chosen = resolve_by_columns(table, ambiguous) if ambiguous else None
+    if not chosen:
+        return problems
+    wheres = {f"表三·{form.row_label('requests', key)}": key for key in chosen}
+    kept = [p for p in problems if not (p.code == "cells.unreadable" and p.where in wheres)]
+    for where, key in wheres.items():
+        raw = table[key]["total"].raw
+        table[key] = dict(zip(form.REQUEST_COLUMNS, cells_of(chosen[key], raw), strict=True))
+        values = " ".join("—" if v is None else str(v) for v in chosen[key])
+        message = f"数字连在一起（{raw}），行内有多种拆分，按表三各列的勾稽关系唯一确定为 {values}"
+        kept.append(Problem("cells.run_together", Severity.INFO, message, where))
+    return kept
+
+
 def _resolve_other(rows: list[RowRead]) -> list[RowRead]:
     """`(六)其他处理` is the 2019 single row when values follow it, else the 2021 group header."""
     out = []
     for i, row in enumerate(rows):
-        nxt = rows[i + 1].key.lstrip("?") if i + 1 < len(rows) else ""
+        nxt = rows[i + 1].key.lstrip("?~") if i + 1 < len(rows) else ""
         if row.key == "other" and not any(row.tokens) and nxt in form.OTHER_ROWS_2021:
             continue
         out.append(row)
@@ -213,12 +173,33 @@ def detect_active_template(lines: list[Line], start: int, end: int) -> str | Non
     votes = {"2021": 0, "2019": 0}
     for line in lines[start:end]:
         for cell in line.cells:
-            text = compact(cell)
-            for template, marks in _TEMPLATE_MARKS.items():
-                votes[template] += any(m in text if len(m) > 4 else text.startswith(m) for m in marks)
+            if cell:
+                for template, vote in _template_votes(compact(cell)).items():
+                    votes[template] += vote
     if not any(votes.values()):
         return None
     return "2021" if votes["2021"] >= votes["2019"] else "2019"
+
+
+@lru_cache(maxsize=1 << 14)
+def _template_votes(text: str) -> dict[str, int]:
+    return {
+        template: any(m in text if len(m) > 4 else text.startswith(m) for m in marks)
+        for template, marks in _TEMPLATE_MARKS.items()
+    }
+
+
+_ACTIVE_LABELS = {t: tuple((compact(s.label), s.key) for s in specs) for t, specs in form.ACTIVE.items()}
+_ACTIVE_PATTERNS = {
+    t: [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs] for t, specs in form.ACTIVE.items()
+}
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_active(label: str, template: str) -> str | None:
+    found = next((k for k, p, n in _ACTIVE_PATTERNS[template] if len(label) <= n and p.search(label)), None)
+    near = None if found else closest(label, _ACTIVE_LABELS[template])
+    return found or ("~" + near if near else None)
 
 
 def read_active(
@@ -226,10 +207,9 @@ def read_active(
 ) -> tuple[Table | None, str | None, list[Problem], Scan]:
     template = detect_active_template(lines, start, end)
     specs = form.ACTIVE[template or "2021"]
-    patterns = [(s.key, re.compile(s.pattern), len(s.label) + 6) for s in specs]
 
     def match(label: str, _context: str) -> str | None:
-        return next((k for k, p, n in patterns if len(label) <= n and p.search(label)), None)
+        return _match_active(label, template or "2021")
 
     scan = scan_rows(
         lines, start, end, match, lambda text: "勾稽关系" in text or text.startswith("一、本年新收")
@@ -237,18 +217,31 @@ def read_active(
     problems: list[Problem] = []
     if not scan.rows:
         return None, template, problems, scan
+    problems += place_orphans(scan, [s.key for s in specs], "active")
     table: Table = {}
     by_key = {s.key: s for s in specs}
     for row in scan.rows:
-        if row.key in table:
+        key = row.key.lstrip("~")
+        if key in table:
             continue
-        columns = by_key[row.key].columns
-        where = f"表二·{by_key[row.key].label}"
+        columns = by_key[key].columns
+        where = f"表二·{by_key[key].label}"
+        if row.key.startswith("~"):
+            problems.append(_fuzzy_note(key, "active", where))
         reading = assign(
-            row.tokens, len(columns), where=where, exact=row.grid, truncated=scan.cut and row is scan.rows[-1]
+            row.tokens,
+            len(columns),
+            where=where,
+            exact=row.grid,
+            truncated=scan.cut and row is scan.rows[-1],
+            inline=row.inline,
+            repeats=row.markdown,
         )
-        table[row.key] = dict(zip(columns, reading.cells, strict=True))
+        table[key] = dict(zip(columns, reading.cells, strict=True))
         problems += reading.problems
+        if reading.candidates:
+            scan.ambiguous[key] = reading.candidates
+    problems += in_declared_units(table, template, lines[start:end])
     if template is None:
         problems.append(Problem("template.unknown", Severity.WARNING, "无法从表二的栏目判断模板版本", "表二"))
     return table, template, problems, scan
@@ -258,29 +251,48 @@ def read_active(
 
 
 def read_appeals(lines: list[Line], start: int, end: int) -> tuple[Table | None, list[Problem], Scan]:
-    """The fifteen numbers after the appeals header, however they are laid out."""
+    """The fifteen numbers after the appeals header, however they are laid out. Lines with no value (header
+    rows with empty slots) add no blanks; values that all stand on one separated line keep their columns."""
     tokens: list[str] = []
-    first = last = None
+    value_lines: dict[int, list[str]] = {}
+    first = None
     closed = False  # the table ended: fifteen values, or text after them
     for index in range(start, end):
+        found: list[str] = []
+        header = False  # a header line's empty slots are no blank cells
         for cell in lines[index].cells:
             text = compact(cell)
             if first is None:
                 if text == "行政诉讼" or (text.startswith("行政复议") and len(text) <= 30):
-                    first = last = index
-            elif is_value_text(cell):
-                tokens.append(cell)
-                last = index if cell else last
-            elif CJK.search(text) and not (APPEAL_HEADER.match(text) and not any(tokens)):
+                    first = index
+                continue
+            if is_value_text(cell):
+                found.append(cell)
+                continue
+            label, values = label_and_values(cell)
+            if CJK.search(label) and not (APPEAL_HEADER.match(label) and not any(tokens)):
                 closed = True
                 break
+            header = True
+            found += values
+        if any(found) or (found and not header):
+            tokens += found
+            if any(found):
+                value_lines[index] = found
         if closed or (first is not None and sum(1 for t in tokens if t) >= 15):
             closed = True
             break
     if first is None:
         return None, [], Scan([], None, None)
     cut = not closed and end == len(lines)
-    reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=cut)
+    if len(value_lines) == 1:  # one separated line of values: its own slots are the columns
+        ((index, found),) = value_lines.items()
+        reading = assign(
+            found, 15, where="表四", groups=(5, 5, 5), truncated=cut, exact=lines[index].grid, positional=True
+        )
+    else:
+        reading = assign(tokens, 15, where="表四", groups=(5, 5, 5), truncated=cut)
     cells = iter(reading.cells)
     table: Table = {p: {r: next(cells) for r in form.APPEAL_RESULTS} for p in form.APPEAL_PROCEEDINGS}
+    last = max(value_lines, default=first)
     return table, reading.problems, Scan([], first, last)

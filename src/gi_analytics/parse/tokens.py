@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..model import Cell, CellState
 from ..readers import Document, TableBlock
+from .segment import MIN_LENGTH, split_long_line
 
 _SPACE = re.compile(r"\s+")
 _ENUM = re.compile(r"^([0-9]{1,2})[、,.．]")
@@ -20,12 +21,17 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "〔": 
 _FOOTER_GLUED = re.compile(r"[-—–]\s*\d{1,3}\s*[-—–]$")
 _NOTHING = re.compile(r"^(?:[-—–_－/／\\]+|无|空|不适用)$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_UNIT_SUFFIX = re.compile(r"(?:万元|元|件|个|条|项)$")
+_UNIT_SUFFIX = re.compile(r"(?:亿元|万元|元|件|个|条|项)$")  # amounts are converted in amounts.py
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MAX_SIGNIFICANT_DIGITS = 15  # what a DOUBLE (the cells.value column) holds exactly
 _CELL_SPLIT = re.compile(r"[\t|]")
 _SPACED_VALUES = re.compile(r"^[\d.,\-—/]+(?:\s+[\d.,\-—/]+)+$")  # `0 0 0` copied from PDF text
 _TWO_NUMBERS = re.compile(r"\d\s+\d")
+_LABEL_NUMBER = re.compile(r"^\s*\d[.、．]\s*$")  # `4.`: the enumerator of a label broken over lines
+# markdown as converters write it: `| a | b |` rows, `|---|---|` rules, `#` headings, `**bold**`, `<br>`
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_INLINE = re.compile(r"\*\*|<br\s*/?>", re.I)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -45,6 +51,7 @@ class Line:
     cells: tuple[str, ...]  # normalized cell texts, "" for an empty cell
     grid: bool  # cells come from a real table grid: positions are exact
     no: int  # 1-based line number in the document, for messages
+    markdown: bool = False  # a pipe-table row: one row of cells, but an empty cell may be a merged slot
 
 
 def document_lines(doc: Document) -> list[Line]:
@@ -56,15 +63,35 @@ def document_lines(doc: Document) -> list[Line]:
                 lines.append(Line(_drop_merged(cells), True, len(lines) + 1))
         else:
             for raw in block.text.split("\n"):
-                lines.append(Line(_text_cells(raw), False, len(lines) + 1))
+                pieces = split_long_line(normalize(raw)) if len(raw) >= MIN_LENGTH else (raw,)
+                for piece in pieces:
+                    cells = _text_cells(piece)
+                    markdown = "|" in piece and _is_markdown_row(piece, cells)
+                    lines.append(Line(cells, False, len(lines) + 1, markdown))
     return lines
 
 
+def _is_markdown_row(raw: str, cells: tuple[str, ...]) -> bool:
+    """`| 规章 | 0 | 0 | 0 |`: a row of a pipe table, whose cells keep their columns like a grid's."""
+    text = raw.strip()
+    return len(cells) > 2 and text.startswith("|") and text.endswith("|") and any(cells)
+
+
 def _text_cells(raw: str) -> tuple[str, ...]:
-    """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none."""
-    raw = raw.rstrip()
-    if raw.endswith("|"):
-        raw = raw[:-1]
+    """Cells of a text line split at tabs and pipes; a closing pipe (`3 |`) ends a cell, it opens none, and
+    so does a markdown row's opening pipe. Trailing tabs stay: they are the row's blank cells."""
+    raw = raw.rstrip(" \r\u3000")
+    if "---" in raw and _MD_RULE.match(raw):
+        return ()
+    if "*" in raw or "<" in raw:
+        raw = _MD_INLINE.sub("", raw)
+    if "#" in raw:
+        raw = _MD_HEADING.sub("", raw)
+    if "|" in raw:
+        if raw.lstrip().startswith("|"):
+            raw = raw.lstrip()[1:]
+        if raw.rstrip().endswith("|"):
+            raw = raw.rstrip()[:-1]
     cells = [normalize(c) for c in _CELL_SPLIT.split(raw)]
     return tuple(part for cell in cells for part in (cell.split() if _SPACED_VALUES.match(cell) else (cell,)))
 
@@ -110,7 +137,10 @@ def read_cell(text: str) -> Cell:
 
 @lru_cache(maxsize=1 << 14)
 def is_value_text(text: str) -> bool:
-    """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage."""
+    """A token that stands where a value stands: a number, a nothing-marker, a blank, or digit-ish garbage.
+    A label's own number cut off from it (`4.` at the end of a PDF line) is no value."""
+    if _LABEL_NUMBER.match(text):
+        return False
     return (
         not CJK.search(text) or bool(_NOTHING.match(text)) or bool(_NUMBER.match(_UNIT_SUFFIX.sub("", text)))
     )
@@ -121,9 +151,27 @@ def is_value_text(text: str) -> bool:
 _TAIL = re.compile(r"^(.*?[^\d\s.,+\-—–/])\s*([+-]?\d[\d.,]*(?:(?:\s+[+-]?|[+-])\d[\d.,]*)*\s*)$")
 
 
+_GLUED_TAIL = re.compile(r"^(.*[\u4e00-\u9fff)\]\"])\s*([\d.,+\-—–/\s]*\d[\d.,+\-—–/\s]*)$")
+
+
+@lru_cache(maxsize=1 << 15)
 def split_label_tail(text: str) -> tuple[str, str]:
-    """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); a plain label -> (label, "")."""
+    """`规章000` -> ("规章", "000"); `行政许可 0` -> ("行政许可", "0"); `…数量71013—19222` keeps its dash in the
+    tail; a plain label -> (label, "")."""
     match = _TAIL.match(text)
     if match and CJK.search(match.group(1)):
         return match.group(1), match.group(2).strip()
+    if text[-1:].isdigit():
+        match = _GLUED_TAIL.match(text)
+        if match and CJK.search(match.group(1)):
+            return match.group(1), match.group(2).strip()
     return text, ""
+
+
+@lru_cache(maxsize=1 << 15)
+def label_and_values(text: str) -> tuple[str, tuple[str, ...]]:
+    """A text cell's label (compacted) and the values printed after it, split where white space separates
+    them: `规章000` -> ("规章", ("000",)); `规章 12 3 15` -> ("规章", ("12", "3", "15")); a label's cut-off
+    number at the end (`… 0 4.`) is dropped."""
+    label, tail = split_label_tail(normalize(text))
+    return compact(label), tuple(t for t in tail.split() if is_value_text(t))

@@ -33,6 +33,8 @@ Block = TextBlock | TableBlock
 @dataclass
 class Document:
     name: str
-    format: str  # txt | html | docx | pdf
+    format: str  # txt | md | html | docx | pdf
     blocks: list[Block] = field(default_factory=list)
     pages: int = 0  # PDF only
+    # what the file says about itself: HTML <meta> name/property -> content, PDF info (CreationDate, …)
+    metadata: dict[str, str] = field(default_factory=dict)

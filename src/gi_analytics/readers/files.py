@@ -8,27 +8,35 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
-from gi_analytics.readers import Document, ReadError, html, txt
+from gi_analytics.readers import Document, ReadError, html, markdown, txt
 from gi_analytics.readers.deferred import docx, pdf  # python-docx and pdfplumber load on first use
 
 MAX_BYTES = 50 * 2**20
-SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".shtml", ".docx", ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm", ".shtml", ".docx", ".pdf")
 
 _FORMAT_BY_SUFFIX = {
     ".txt": "txt", ".text": "txt",
+    ".md": "md", ".markdown": "md",
     ".html": "html", ".htm": "html", ".shtml": "html",
     ".docx": "docx",
     ".pdf": "pdf",
 }  # fmt: skip
 _READERS: dict[str, Callable[[bytes, str], Document]] = {
     "txt": txt.read,
+    "md": markdown.read,
     "html": html.read,
     "docx": docx.read,
     "pdf": pdf.read,
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .doc/.xls/.wps
 _HTML_TAG = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|table|div|p|span|br)\b", re.I)
-_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）", "html": "网页（HTML）", "txt": "文本"}
+_FORMAT_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word（.docx）",
+    "html": "网页（HTML）",
+    "txt": "文本",
+    "md": "Markdown",
+}
 
 
 def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:

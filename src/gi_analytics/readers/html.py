@@ -27,6 +27,7 @@ _BLOCK_TAGS = frozenset(
 _SKIP_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript"})
 _MAX_COLSPAN = 1000
 _MAX_GRID_SLOTS = 2_000_000
+_MAX_META = 200  # a hostile page may carry thousands
 
 
 def read(data: bytes, name: str) -> Document:
@@ -41,7 +42,20 @@ def read(data: bytes, name: str) -> Document:
     if any(err.type_name == "ERR_RESOURCE_LIMIT" for err in parser.error_log):
         raise ReadError("HTML 文件嵌套层次过深，无法完整读取")
     body = root.find("body")
-    return Document(name=name, format="html", blocks=list(_blocks(root if body is None else body)))
+    blocks = list(_blocks(root if body is None else body))
+    return Document(name=name, format="html", blocks=blocks, metadata=meta_tags(root))
+
+
+def meta_tags(root: etree._Element) -> dict[str, str]:
+    """`<meta name|property|itemprop|http-equiv=… content=…>` as a mapping (the first of each name wins)."""
+    found: dict[str, str] = {}
+    head = root.find("head")  # where pages put them; a page without <head> is searched whole
+    for el in (root if head is None else head).iter("meta"):
+        key = el.get("name") or el.get("property") or el.get("itemprop") or el.get("http-equiv")
+        content = el.get("content")
+        if key and content and len(found) < _MAX_META:
+            found.setdefault(key.strip()[:100], content.strip()[:500])
+    return found
 
 
 def decode(data: bytes) -> str:

@@ -44,11 +44,24 @@ def read(data: bytes, name: str) -> Document:
             unmapped += sum(1 for char in page.chars if char["text"].startswith("(cid:"))
             page.close()
         pages = len(pdf.pages)
+        metadata = info_dates(pdf.metadata)
     if not chars:
         raise ReadError("PDF 中没有可提取的文字（可能是扫描件），请提供文字版 PDF 或 Word 文件")
     if unmapped > chars * _MAX_UNMAPPED_SHARE:
         raise ReadError("PDF 中的文字无法转换（字体缺少编码信息），请提供 Word 文件或重新导出的 PDF")
-    return Document(name=name, format="pdf", blocks=blocks, pages=pages)
+    return Document(name=name, format="pdf", blocks=blocks, pages=pages, metadata=metadata)
+
+
+def info_dates(info: dict[str, Any]) -> dict[str, str]:
+    """The document information's dates (`D:20250225100250+08'00'`); its text fields are often mis-decoded."""
+    out = {}
+    for key in ("CreationDate", "ModDate"):
+        value = info.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1", "replace")
+        if isinstance(value, str):
+            out[key] = value[:64]
+    return out
 
 
 def _open(data: bytes) -> pdfplumber.PDF:

@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 _SUBMODULES = ("location", "records", "connection", "write", "findings", "read", "selection", "figures",
-               "dashboard", "reports", "text")
+               "dashboard", "reports", "text", "fetches")
 
 
 def __getattr__(name: str) -> Any:

@@ -2,21 +2,46 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
 
 from ..checks.frames import CheckInput
 from ..model import Cell, CellState, Period, Problem, Report, Section, Severity
+from .connection import read_connection
 from .findings import load_findings
+from .records import StoreError
+
+T = TypeVar("T")
 
 _REPORT_COLUMNS = (
     "r.report_id, r.unit_id, u.name AS unit, u.district, u.kind, r.year, r.template, r.period_start, "
     "r.period_end, r.source, r.format, r.content_hash, r.version, r.is_current, r.ingested_at"
 )
+_LATER_COLUMNS = {"published": "DATE", "unit_printed": "VARCHAR"}  # absent from databases written before them
+
+
+def _reports_columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND table_name = 'reports'"
+        ).fetchall()
+    }
+
+
+def _report_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """The report columns to select; a column an older (read-only) database lacks reads as NULL."""
+    have = _reports_columns(con)
+    later = (f"r.{c}" if c in have else f"NULL::{t} AS {c}" for c, t in _LATER_COLUMNS.items())
+    return ", ".join([_REPORT_COLUMNS, *later])
+
 
 
 def _where(
@@ -38,7 +63,7 @@ def _where(
 def load_reports(con: duckdb.DuckDBPyConnection, current_only: bool = True) -> pd.DataFrame:
     where, params = _where(current_only, None)
     return con.execute(
-        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where} "
+        f"SELECT {_report_columns(con)} FROM reports r JOIN units u USING (unit_id){where} "
         "ORDER BY u.district, u.name, r.year, r.version",
         params,
     ).df()
@@ -86,6 +111,43 @@ def load_problems(
     ).df()
 
 
+def load_stock(
+    con: duckdb.DuckDBPyConnection, wanted: Sequence[tuple[str, str, int]]
+) -> dict[tuple[str, str, int, str], dict[str, float]]:
+    """(unit name, district, year, row) -> {column: value} of the stock rows of table 二 (regulations,
+    normative documents) in the current reports of the given units and years; only cells holding a number."""
+    if not wanted:
+        return {}
+    con.register("_wanted_stock", pd.DataFrame(wanted, columns=["name", "district", "year"]))
+    try:
+        rows = con.execute(
+            "SELECT u.name, u.district, r.year, c.row_key, c.col_key, c.value FROM _wanted_stock w "
+            "JOIN units u ON u.name = w.name AND u.district = w.district "
+            "JOIN reports r ON r.unit_id = u.unit_id AND r.year = w.year "
+            "JOIN cells c ON c.report_id = r.report_id "
+            "WHERE r.is_current AND c.tbl = 'active' AND c.state = 'number' "
+            "AND c.row_key IN ('regulations', 'normative_documents')"
+        ).fetchall()
+    finally:
+        con.unregister("_wanted_stock")
+    out: dict[tuple[str, str, int, str], dict[str, float]] = {}
+    for name, district, year, row, col, value in rows:
+        out.setdefault((name, district, year, row), {})[col] = value
+    return out
+
+
+def if_readable(path: str | os.PathLike[str], query: Callable[[duckdb.DuckDBPyConnection], T], empty: T) -> T:
+    """`query` on the database at `path`, or `empty` when there is none or it cannot be read: for what ingest
+    looks up before it writes (the write that follows reports a damaged file)."""
+    if not Path(path).exists():
+        return empty
+    try:
+        with read_connection(path) as con:
+            return query(con)
+    except (StoreError, duckdb.Error):
+        return empty
+
+
 def load_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT unit_id, name, district, kind FROM units ORDER BY district, name").df()
 
@@ -104,7 +166,7 @@ class ReportDetail:
 def report_detail(con: duckdb.DuckDBPyConnection, report_id: int) -> ReportDetail | None:
     where, params = _where(False, [report_id])
     rows = con.execute(
-        f"SELECT {_REPORT_COLUMNS} FROM reports r JOIN units u USING (unit_id){where}", params
+        f"SELECT {_report_columns(con)} FROM reports r JOIN units u USING (unit_id){where}", params
     ).df()
     if rows.empty:
         return None
@@ -123,6 +185,8 @@ def _rebuild_report(con: duckdb.DuckDBPyConnection, info: dict[str, Any]) -> Rep
         period=Period(pd.Timestamp(start).date().isoformat(), pd.Timestamp(end).date().isoformat())
         if not (pd.isna(start) or pd.isna(end))
         else None,
+        published=None if pd.isna(info["published"]) else pd.Timestamp(info["published"]).date().isoformat(),
+        unit_printed=info["unit_printed"] if isinstance(info["unit_printed"], str) else None,
     )
     for tbl, row_key, col_key, value, state in con.execute(
         "SELECT tbl, row_key, col_key, value, state FROM cells WHERE report_id = ? ORDER BY rowid", [rid]
@@ -152,12 +216,20 @@ def original_file(con: duckdb.DuckDBPyConnection, report_id: int) -> tuple[str, 
     return (rows[0][0], bytes(rows[0][1])) if rows else None
 
 
+def _timeliness_columns(con: duckdb.DuckDBPyConnection) -> str:
+    """published, deadline and the unit's kind; a column an older (read-only) database lacks reads as NULL."""
+    have = _reports_columns(con)
+    cols = (f"r.{c}" if c in have else f"NULL::DATE AS {c}" for c in ("published", "deadline"))
+    return ", ".join([*cols, "u.kind"])
+
+
 def check_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
     """The current reports and everything attached to them, as check frames."""
     cur = "JOIN reports r USING (report_id) WHERE r.is_current"
     reports = con.execute(
         "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
-        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end "
+        "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end, "
+        f"{_timeliness_columns(con)} "
         "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id").df()
     # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
     cells = con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 
 from ..model import CellState, Report
@@ -49,6 +50,7 @@ class ParsedFile:
     kind: str | None = None
     year: int | None = None
     reason: str | None = None
+    deadline: date | None = None  # the units CSV's deadline for this report, if it sets one
     # the report's cells as (tbl, row_key, col_key, value, state) rows; when set, `report.tables` is not read.
     # Parse workers send this instead of Cell objects: five times cheaper to pass between processes.
     cells: list[CellRow] | None = None

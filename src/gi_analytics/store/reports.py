@@ -14,8 +14,8 @@ _BY_SEVERITY = "CASE {0}severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 
 
 
 def report_header(path: str, report_id: int) -> pd.DataFrame:
-    sql = """SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, r.period_start,
-                    r.period_end, r.source, r.format, r.version, r.is_current, r.ingested_at, r.content_hash
+    # r.*: `published` and `unit_printed` where the database has them (older ones do not)
+    sql = """SELECT r.*, u.name AS unit, u.district
              FROM reports r JOIN units u USING (unit_id) WHERE r.report_id = ?"""
     return frame(path, sql, [report_id])
 

@@ -25,8 +25,15 @@ CREATE TABLE IF NOT EXISTS reports (
     content_hash VARCHAR NOT NULL,    -- sha256 of the file bytes
     version INTEGER NOT NULL,         -- 1, 2, ... per (unit, year)
     is_current BOOLEAN NOT NULL,      -- the newest version of (unit, year)
-    ingested_at TIMESTAMP NOT NULL
+    ingested_at TIMESTAMP NOT NULL,
+    published DATE,                   -- the date the report was published, where printed
+    unit_printed VARCHAR,             -- the unit's name as the title prints it
+    deadline DATE                     -- the units CSV's deadline for this report; NULL: the 条例's
 );
+-- databases written before these columns existed
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS published DATE;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS unit_printed VARCHAR;
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS deadline DATE;
 
 CREATE TABLE IF NOT EXISTS originals (
     content_hash VARCHAR PRIMARY KEY,
@@ -82,4 +89,13 @@ CREATE TABLE IF NOT EXISTS findings (
     expected DOUBLE,
     actual DOUBLE,
     message VARCHAR NOT NULL
+);
+
+-- every document fetched from the web (gi-analytics fetch): where it came from, when, and its bytes' hash
+CREATE TABLE IF NOT EXISTS fetches (
+    url VARCHAR NOT NULL,             -- as requested: the report page, or the unit's listing page
+    final_url VARCHAR NOT NULL,       -- the document itself, after the listing, redirects and attachment
+    content_hash VARCHAR NOT NULL,    -- sha256 of the bytes; joins reports.content_hash
+    file_name VARCHAR NOT NULL,
+    fetched_at TIMESTAMP NOT NULL
 );

@@ -193,6 +193,9 @@ def _report_row(item: ParsedFile, report_id: int, unit_id: int, version: int) ->
         "format": item.format or Path(item.source).suffix.lstrip(".").lower() or "txt",
         "content_hash": item.content_hash,
         "version": version,
+        "published": _iso_date(item.report.published),
+        "unit_printed": item.report.unit_printed,
+        "deadline": item.deadline,
     }
 
 
@@ -231,8 +234,12 @@ def insert_arrow(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> 
         con.unregister("_batch")
 
 
+_REPORT_ROW = ("report_id", "unit_id", "year", "template", "period_start", "period_end", "source", "format",
+               "content_hash", "version", "published", "unit_printed", "deadline")  # fmt: skip
+
+
 def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], now: datetime) -> None:
-    frame = pa.Table.from_pylist(rows)
+    frame = pa.Table.from_pylist(rows, schema=_REPORTS_SCHEMA)
     con.register("_new_reports", frame)
     try:
         con.execute(
@@ -240,9 +247,8 @@ def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], 
             "WHERE reports.unit_id = n.unit_id AND reports.year = n.year"
         )
         con.execute(
-            "INSERT INTO reports SELECT report_id, unit_id, year, template, period_start, period_end, "
-            "source, format, content_hash, version, "
-            "version = max(version) OVER (PARTITION BY unit_id, year), ? "
+            f"INSERT INTO reports ({', '.join(_REPORT_ROW)}, is_current, ingested_at) "
+            f"SELECT {', '.join(_REPORT_ROW)}, version = max(version) OVER (PARTITION BY unit_id, year), ? "
             "FROM _new_reports",
             [now],
         )
@@ -250,6 +256,12 @@ def _insert_reports(con: duckdb.DuckDBPyConnection, rows: list[dict[str, Any]], 
         con.unregister("_new_reports")
 
 
+_REPORTS_SCHEMA = pa.schema(
+    [("report_id", pa.int32()), ("unit_id", pa.int32()), ("year", pa.int32()), ("template", pa.string()),
+     ("period_start", pa.date32()), ("period_end", pa.date32()), ("source", pa.string()), ("format", pa.string()),
+     ("content_hash", pa.string()), ("version", pa.int32()), ("published", pa.date32()),
+     ("unit_printed", pa.string()), ("deadline", pa.date32())]
+)  # fmt: skip
 _CELL_SCHEMA = pa.schema(
     [("report_id", pa.int32()), ("tbl", pa.string()), ("row_key", pa.string()), ("col_key", pa.string()),
      ("value", pa.float64()), ("state", pa.string())]

@@ -1,0 +1,136 @@
+"""Screenshots of every page of the app, as a supervisor sees them, for review and for the docs.
+
+    .venv/bin/python scripts/screenshots.py [--db data/gi.duckdb] [--out docs/screenshots] [--width 1440]
+        [--name demo] [--page overview ...]
+
+Starts `streamlit run app.py` on a free port of 127.0.0.1 against the database, opens each page in headless
+Chromium (Debian's /usr/bin/chromium, through Playwright), waits until it has drawn, and writes
+`<out>/<name>-<page>.png` (full page). Prints each file with any exception or English text it noticed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAGES = ["overview", "requests", "outcomes", "appeals", "warnings", "report", "compare", "import", "export"]
+# English a user could read: words of two or more Latin letters, outside of file names and units like MB
+_ENGLISH = re.compile(
+    r"\b(?!MB\b|PNG\b|SVG\b|CSV\b|XLSX\b|PDF\b|PPTX\b|DOCX\b|HTML\b|TXT\b|ZIP\b)[A-Za-z]{3,}\b"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def server(db: Path, log: Path):
+    port = free_port()
+    env = {**os.environ, "GI_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            yield url
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def shoot(url: str, pages: list[str], out: Path, name: str, width: int) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 1000}, locale="zh-CN")
+        page.goto(url)  # the first visit runs app.py: later deep links open inside its navigation
+        page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
+        _settle(page)
+        for slug in pages:
+            page.goto(f"{url}/{slug}")
+            page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
+            _settle(page)
+            path = out / f"{name}-{slug}.png"
+            page.screenshot(path=str(path), full_page=True)
+            errors = page.locator("[data-testid='stException']").count()
+            english = sorted(set(_ENGLISH.findall(page.locator("[data-testid='stMain']").inner_text())))
+            print(f"{path}  exceptions={errors}  english={english[:12]}")
+            files.append(path)
+        browser.close()
+    return files
+
+
+def _settle(page, quiet_ms: int = 1500, limit_s: float = 60) -> None:
+    """Wait until no spinner shows and the page has stopped changing for `quiet_ms`."""
+    deadline = time.monotonic() + limit_s
+    last, stable_since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        busy = page.locator("[data-testid='stStatusWidget'], [data-testid='stSpinner']").count()
+        html = page.content()
+        if html != last or busy:
+            last, stable_since = html, time.monotonic()
+        elif time.monotonic() - stable_since > quiet_ms / 1000:
+            return
+        page.wait_for_timeout(300)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--db", type=Path, default=ROOT / "data" / "gi.duckdb")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--name", default="demo", help="prefix of the file names (demo, own, empty, …)")
+    parser.add_argument("--width", type=int, default=1440)
+    parser.add_argument("--page", action="append", choices=PAGES, help="only these pages (default: all)")
+    args = parser.parse_args()
+    with server(args.db.resolve(), Path(tempfile.gettempdir()) / f"gi-screenshots-{args.name}.log") as url:
+        shoot(url, args.page or PAGES, args.out, args.name, args.width)
+
+
+if __name__ == "__main__":
+    main()
