@@ -9,9 +9,16 @@ from .generator import Generator, Manifest
 from .render import render
 
 
-def generate_corpus(out_dir: Path, units: int, years: tuple[int, int] = (2019, 2025), seed: int = 7,
-                    formats: tuple[str, ...] = ("txt",), district: str = "示例区",
-                    per_kind: int | None = None, workers: int = 1) -> Manifest:
+def generate_corpus(
+    out_dir: Path,
+    units: int,
+    years: tuple[int, int] = (2019, 2025),
+    seed: int = 7,
+    formats: tuple[str, ...] = ("txt",),
+    district: str = "示例区",
+    per_kind: int | None = None,
+    workers: int = 1,
+) -> Manifest:
     """Any number of units, streamed unit by unit (memory stays flat); writes manifest.json at the end.
 
     With `workers` > 1 contiguous blocks of units are written by separate processes; the files and the

@@ -19,22 +19,29 @@ from typing import Any
 
 from .. import form_spec as form
 from ..checks.frames import TEXT_SECTIONS
-from ..model import BLANK, Cell, CellState, Period, Report, Section
-from . import text as demo_text
+from ..model import Report, Section
 from .render import EXTENSIONS, render
+from .reports import build_report, compose_sections
 from .series import (
     ANOMALY_CHECKS,
     Numbers,
     Plan,
-    Unit,
     apply_number_anomalies,
     make_units,
     plan_anomalies,
     simulate_unit,
 )
 
-LAYOUT_WEIGHTS = {"txt_tabs": 9, "txt_pipes": 9, "txt_pipe_rows": 9, "txt_lines": 9, "txt_gb18030": 9,
-                  "html": 22, "docx": 16, "pdf": 17}
+LAYOUT_WEIGHTS = {
+    "txt_tabs": 9,
+    "txt_pipes": 9,
+    "txt_pipe_rows": 9,
+    "txt_lines": 9,
+    "txt_gb18030": 9,
+    "html": 22,
+    "docx": 16,
+    "pdf": 17,
+}
 SAMPLE_NOTE = "示例数据：由 gi_analytics.demo 生成的虚构报告，仅用于演示，不是真实单位的报告。"
 SIMILARITY_LIMIT = 0.8  # generated texts stay well below the 0.9 of text.reused
 
@@ -49,8 +56,15 @@ class Manifest:
     anomalies: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"note": SAMPLE_NOTE, "district": self.district, "seed": self.seed, "units": self.units,
-                "years": self.years, "files": self.files, "anomalies": self.anomalies}
+        return {
+            "note": SAMPLE_NOTE,
+            "district": self.district,
+            "seed": self.seed,
+            "units": self.units,
+            "years": self.years,
+            "files": self.files,
+            "anomalies": self.anomalies,
+        }
 
     def write(self, path: Path) -> None:
         path.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -65,59 +79,13 @@ class Manifest:
         return [a for a in self.anomalies if not a.get("implied") and kind in (None, a["kind"])]
 
 
-# ---- reports ---------------------------------------------------------------------------------------
-
-def _cells(values: dict[str, dict[str, int | float]], blank: bool) -> dict[str, dict[str, Cell]]:
-    number = CellState.NUMBER
-    return {row: {col: BLANK if blank else Cell(number, v) for col, v in cols.items()} for row, cols in values.items()}
-
-
-def requests_for_template(requests: dict[str, dict[str, int]], template: str) -> dict[str, dict[str, int]]:
-    """The 2019 template has a single (六)其他处理 row: the sum of the three 2021 rows."""
-    if template == "2021":
-        return {k: dict(v) for k, v in requests.items()}
-    out = {k: dict(v) for k, v in requests.items() if k not in form.OTHER_ROWS_2021}
-    out["other"] = {c: sum(requests[k][c] for k in form.OTHER_ROWS_2021) for c in form.REQUEST_COLUMNS}
-    return {k: out[k] for k in form.REQUEST_ROW_KEYS if k in out}
-
-
-def facts_of(unit: Unit, year: int, numbers: Numbers, name: str, published: int) -> demo_text.Facts:
-    req, app = numbers.requests, numbers.appeals
-    return demo_text.Facts(
-        name=name, self_ref=unit.self_ref, year=year, received=req["new_received"]["total"],
-        carried_over=req["carried_over"]["total"], processed=req["total_processed"]["total"],
-        granted=req["granted"]["total"], carried_forward=req["carried_forward"]["total"],
-        review=app["review"]["total"],
-        litigation=app["litigation_direct"]["total"] + app["litigation_after_review"]["total"],
-        published=published)
-
-
-def compose_sections(rng: random.Random, unit: Unit, year: int, numbers: Numbers, name: str) -> list[Section]:
-    published = rng.randint(60, 400) if unit.kind == "街道" else rng.randint(15, 150)
-    texts = {1: demo_text.section1(rng, facts_of(unit, year, numbers, name, published)),
-             5: demo_text.section5(rng, unit.self_ref), 6: demo_text.section6(rng, unit.self_ref, year)}
-    return [Section(s.no, s.title, texts.get(s.no, "")) for s in form.SECTIONS]
-
-
-def build_report(unit: Unit, year: int, numbers: Numbers, kind: str | None, sections: list[Section],
-                 rng: random.Random) -> Report:
-    blank = kind == "blank_template"
-    tables = {"active": _cells(numbers.active, blank),
-              "requests": _cells(requests_for_template(numbers.requests, numbers.template), blank),
-              "appeals": _cells(numbers.appeals, blank)}
-    period_year = year - 1 if kind == "period_mismatch" else year
-    period = Period(f"{period_year}-01-01", f"{period_year}-12-31")
-    if kind != "period_mismatch" and rng.random() < 0.5:
-        period = None
-    return Report(source="", unit=unit.name, year=year, template=numbers.template, period=period,
-                  tables=tables, sections=sections)
-
-
 # ---- generation ------------------------------------------------------------------------------------
+
 
 @dataclass
 class _Item:
     """One (unit, year) report being generated."""
+
     u: int
     year: int
     numbers: Numbers
@@ -146,8 +114,9 @@ def _mask_digits(text: str) -> str:
 
 
 class Generator:
-    def __init__(self, units: int, years: tuple[int, int], seed: int, formats: tuple[str, ...],
-                 per_kind: int) -> None:
+    def __init__(
+        self, units: int, years: tuple[int, int], seed: int, formats: tuple[str, ...], per_kind: int
+    ) -> None:
         if units < 1 or years[1] < years[0]:
             raise ValueError("单位数至少为1，年份范围须为 起始年-结束年")
         rng = random.Random(seed)
@@ -217,11 +186,15 @@ class Generator:
             redo: set[int] = set()
             for no in TEXT_SECTIONS:
                 docs = [_mask_digits(next(s.text for s in it.sections if s.no == no)) for it in items]
-                vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True,
-                                          min_df=2).fit_transform(docs)
+                vectors = TfidfVectorizer(
+                    analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=2
+                ).fit_transform(docs)
                 sims = (vectors @ vectors.T).tocoo()
-                redo |= {int(j) for i, j, v in zip(sims.row, sims.col, sims.data, strict=True)
-                         if i < j and v >= SIMILARITY_LIMIT}
+                redo |= {
+                    int(j)
+                    for i, j, v in zip(sims.row, sims.col, sims.data, strict=True)
+                    if i < j and v >= SIMILARITY_LIMIT
+                }
             if not redo:
                 return
             for j in sorted(redo):
@@ -249,8 +222,13 @@ class Generator:
         return out
 
     def _entry(self, kind: str, u: int, year: int) -> dict[str, Any]:
-        entry = {"kind": kind, "check": ANOMALY_CHECKS[kind], "unit": self.units[u].name, "year": year,
-                 "detail": self._detail(kind, u, year)}
+        entry = {
+            "kind": kind,
+            "check": ANOMALY_CHECKS[kind],
+            "unit": self.units[u].name,
+            "year": year,
+            "detail": self._detail(kind, u, year),
+        }
         if kind == "carry_mismatch":
             entry["related_year"] = year - 1
         return entry
@@ -278,8 +256,15 @@ class Generator:
         years, unit = set(self.years), self.units[u].name
 
         def entry(check: str, y: int, detail: str, status: str = "not_evaluated") -> dict[str, Any]:
-            return {"kind": kind, "check": check, "unit": unit, "year": y, "detail": detail, "implied": True,
-                    "status": status}
+            return {
+                "kind": kind,
+                "check": check,
+                "unit": unit,
+                "year": y,
+                "detail": detail,
+                "implied": True,
+                "status": status,
+            }
 
         def template_of(y: int) -> str:
             if self.plan.kinds.get((u, y)) == "template_mismatch":
@@ -288,21 +273,37 @@ class Generator:
 
         out = []
         if kind == "blank_template":
-            checks = ("requests.balance", "requests.outcome_sum", "requests.column_sum", "appeals.sum",
-                      "text.table_mismatch")
+            checks = (
+                "requests.balance",
+                "requests.outcome_sum",
+                "requests.column_sum",
+                "appeals.sum",
+                "text.table_mismatch",
+            )
             out += [entry(c, year, "空白模板：无数字可核对") for c in checks]
-            out += [entry("series.carry_mismatch", y, "空白模板：无法核对结转") for y in (year, year + 1)
-                    if y in years and y - 1 in years]
-            out += [entry("series.stock_rollover", y, "空白模板：无法核对现行有效件数") for y in (year, year + 1)
-                    if y in years and y - 1 in years and template_of(y) == "2021"]
+            out += [
+                entry("series.carry_mismatch", y, "空白模板：无法核对结转")
+                for y in (year, year + 1)
+                if y in years and y - 1 in years
+            ]
+            out += [
+                entry("series.stock_rollover", y, "空白模板：无法核对现行有效件数")
+                for y in (year, year + 1)
+                if y in years and y - 1 in years and template_of(y) == "2021"
+            ]
         elif kind == "missing_report" and year + 1 in years:
             out.append(entry("series.carry_mismatch", year + 1, f"缺少{year}年报告：无法与上年核对结转"))
             if template_of(year + 1) == "2021":
-                out.append(entry("series.stock_rollover", year + 1, f"缺少{year}年报告：无法核对现行有效件数"))
+                out.append(
+                    entry("series.stock_rollover", year + 1, f"缺少{year}年报告：无法核对现行有效件数")
+                )
         elif kind == "template_mismatch":
             ys = (year, year + 1) if year >= 2021 else (year,)
-            out += [entry("series.stock_rollover", y, "相邻年份模板不同：无法核对现行有效件数") for y in ys
-                    if y in years and y - 1 in years]
+            out += [
+                entry("series.stock_rollover", y, "相邻年份模板不同：无法核对现行有效件数")
+                for y in ys
+                if y in years and y - 1 in years
+            ]
         elif kind == "text_reused_neighbour":
             other = self.units[self.plan.neighbour[(u, year)]].name
             out.append({**entry("text.reused", year, f"第五部分文字被{unit}抄用", "failed"), "unit": other})
@@ -316,8 +317,13 @@ class PlannedFile:
     report: Report  # what the file says; parsing the file should give back these tables and sections
 
     def entry(self) -> dict[str, Any]:
-        return {"file": self.name, "unit": self.report.unit, "year": self.report.year,
-                "format": EXTENSIONS[self.layout], "layout": self.layout}
+        return {
+            "file": self.name,
+            "unit": self.report.unit,
+            "year": self.report.year,
+            "format": EXTENSIONS[self.layout],
+            "layout": self.layout,
+        }
 
 
 def _write(planned: PlannedFile, out_dir: Path, manifest: Manifest) -> None:
@@ -325,9 +331,13 @@ def _write(planned: PlannedFile, out_dir: Path, manifest: Manifest) -> None:
     manifest.files.append(planned.entry())
 
 
-def plan_district(units: int = 25, years: tuple[int, int] = (2019, 2025), seed: int = 7,
-                  formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
-                  district: str = "示例区") -> tuple[Manifest, list[PlannedFile]]:
+def plan_district(
+    units: int = 25,
+    years: tuple[int, int] = (2019, 2025),
+    seed: int = 7,
+    formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
+    district: str = "示例区",
+) -> tuple[Manifest, list[PlannedFile]]:
     """The district as reports, before any file is written (the manifest's file list is still empty)."""
     gen = Generator(units, years, seed, tuple(formats), per_kind=2)
     items = {u: gen.unit_items(u) for u in range(units)}
@@ -340,9 +350,14 @@ def plan_district(units: int = 25, years: tuple[int, int] = (2019, 2025), seed: 
     return manifest, [gen.planned(item) for item in written]
 
 
-def generate_district(out_dir: Path, units: int = 25, years: tuple[int, int] = (2019, 2025), seed: int = 7,
-                      formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
-                      district: str = "示例区") -> Manifest:
+def generate_district(
+    out_dir: Path,
+    units: int = 25,
+    years: tuple[int, int] = (2019, 2025),
+    seed: int = 7,
+    formats: tuple[str, ...] = ("txt", "html", "docx", "pdf"),
+    district: str = "示例区",
+) -> Manifest:
     """A small district in every format, texts checked for accidental near-duplicates; writes manifest.json."""
     manifest, planned = plan_district(units, years, seed, formats, district)
     out_dir = Path(out_dir)

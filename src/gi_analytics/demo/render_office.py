@@ -20,6 +20,7 @@ FIXED_TIME = datetime(2024, 1, 1, 0, 0, 0)
 
 # ---- DOCX ------------------------------------------------------------------------------------------
 
+
 def render_docx(blocks: list[Block]) -> bytes:
     import docx
 
@@ -102,8 +103,12 @@ def _pdf_table(block: Block, styles):
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     data = [[Paragraph(_esc(s.text), styles["cell"]) if s else "" for s in row] for row in block.grid]
-    commands = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
     for r, row in enumerate(block.grid):
         for c, s in enumerate(row):
             if s and (s.rowspan > 1 or s.colspan > 1):
@@ -124,8 +129,17 @@ def render_pdf(blocks: list[Block]) -> bytes:
 
     styles = _pdf_styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=50, rightMargin=50, topMargin=50, bottomMargin=50,
-                            title=blocks[0].text if blocks else "", author="示例数据", invariant=1)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=50,
+        rightMargin=50,
+        topMargin=50,
+        bottomMargin=50,
+        title=blocks[0].text if blocks else "",
+        author="示例数据",
+        invariant=1,
+    )
     story = []
     for i, block in enumerate(blocks):
         following = blocks[i + 1] if i + 1 < len(blocks) else None

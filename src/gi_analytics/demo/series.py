@@ -42,6 +42,7 @@ class Unit:
 
 # ---- units -----------------------------------------------------------------------------------------
 
+
 def make_units(rng: random.Random, count: int) -> list[Unit]:
     """Plausible, distinct township names: about a third street offices, the rest 镇 and a few 乡."""
     stems: list[str] = []
@@ -63,6 +64,7 @@ def make_units(rng: random.Random, count: int) -> list[Unit]:
 
 
 # ---- anomaly plan ----------------------------------------------------------------------------------
+
 
 @dataclass
 class Plan:
@@ -136,21 +138,44 @@ def plan_anomalies(rng: random.Random, units: list[Unit], years: list[int], per_
 
 # ---- numbers ---------------------------------------------------------------------------------------
 
-OUTCOME_WEIGHTS = {"granted": 45, "partially_granted": 8, "denied_state_secret": 0.3, "denied_prohibited": 0.6,
-                   "denied_security": 0.6, "denied_third_party": 1.8, "denied_internal": 1.0,
-                   "denied_process": 1.4, "denied_enforcement_file": 0.4, "denied_query": 0.8,
-                   "unavailable_not_held": 18, "unavailable_needs_creation": 5, "unavailable_unclear": 4,
-                   "rejected_petition": 5, "rejected_repeat": 3, "rejected_publication": 1,
-                   "rejected_excessive": 0.5, "rejected_confirmation": 1, "other_no_correction": 2,
-                   "other_unpaid_fee": 0.2, "other_misc": 2}
-COLUMN_WEIGHTS = {"natural_person": 80, "commercial": 12, "research": 1, "social_welfare": 1,
-                  "legal_service": 2, "other_org": 4}
+OUTCOME_WEIGHTS = {
+    "granted": 45,
+    "partially_granted": 8,
+    "denied_state_secret": 0.3,
+    "denied_prohibited": 0.6,
+    "denied_security": 0.6,
+    "denied_third_party": 1.8,
+    "denied_internal": 1.0,
+    "denied_process": 1.4,
+    "denied_enforcement_file": 0.4,
+    "denied_query": 0.8,
+    "unavailable_not_held": 18,
+    "unavailable_needs_creation": 5,
+    "unavailable_unclear": 4,
+    "rejected_petition": 5,
+    "rejected_repeat": 3,
+    "rejected_publication": 1,
+    "rejected_excessive": 0.5,
+    "rejected_confirmation": 1,
+    "other_no_correction": 2,
+    "other_unpaid_fee": 0.2,
+    "other_misc": 2,
+}
+COLUMN_WEIGHTS = {
+    "natural_person": 80,
+    "commercial": 12,
+    "research": 1,
+    "social_welfare": 1,
+    "legal_service": 2,
+    "other_org": 4,
+}
 PARTS = form.REQUEST_COLUMN_PARTS
 
 
 @dataclass
 class Numbers:
     """One report's table values (the requests table always in 2021 rows; collapsed when printed)."""
+
     template: str
     active: dict[str, dict[str, int | float]]
     requests: dict[str, dict[str, int]]
@@ -170,18 +195,28 @@ def _add_totals(requests: dict[str, dict[str, int]]) -> None:
         row["total"] = sum(row[c] for c in PARTS)
 
 
-def _simulate_requests(rng: random.Random, unit: Unit, carry: dict[str, int], new_total: int,
-                       pending_rate: float, keep_all_pending: bool) -> dict[str, dict[str, int]]:
+def _simulate_requests(
+    rng: random.Random,
+    unit: Unit,
+    carry: dict[str, int],
+    new_total: int,
+    pending_rate: float,
+    keep_all_pending: bool,
+) -> dict[str, dict[str, int]]:
     keys = list(COLUMN_WEIGHTS)
     new = dict.fromkeys(PARTS, 0)
     for col in rng.choices(keys, weights=list(COLUMN_WEIGHTS.values()), k=new_total):
         new[col] += 1
-    rows: dict[str, dict[str, int]] = {k: dict.fromkeys(PARTS, 0) for k in form.REQUEST_ROW_KEYS if k != "other"}
+    rows: dict[str, dict[str, int]] = {
+        k: dict.fromkeys(PARTS, 0) for k in form.REQUEST_ROW_KEYS if k != "other"
+    }
     rows["new_received"], rows["carried_over"] = new, dict(carry)
     outcome_keys, weights = list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values())
     for col in PARTS:
         available = new[col] + carry[col]
-        pending = carry[col] if keep_all_pending else sum(rng.random() < pending_rate for _ in range(available))
+        pending = (
+            carry[col] if keep_all_pending else sum(rng.random() < pending_rate for _ in range(available))
+        )
         pending = min(pending, available)
         rows["carried_forward"][col] = pending
         rows["total_processed"][col] = available - pending
@@ -212,17 +247,24 @@ def _simulate_active(rng: random.Random, unit: Unit, template: str, state: _Stat
     issued = 0 if frozen else rng.choice((0, 0, 0, 0, 1, 1, 2))
     repealed = 0 if frozen or state.stock == 0 or rng.random() > 0.15 else 1
     state.stock += issued - repealed
-    decisions = {"licensing": rng.randint(0, 200 if street else 60), "punishment": rng.randint(0, 25),
-                 "coercion": rng.choice((0, 0, 0, 0, 0, 1, 2)), "other_services": rng.randint(0, 40)}
+    decisions = {
+        "licensing": rng.randint(0, 200 if street else 60),
+        "punishment": rng.randint(0, 25),
+        "coercion": rng.choice((0, 0, 0, 0, 0, 1, 2)),
+        "other_services": rng.randint(0, 40),
+    }
     fee = 0.0 if rng.random() < 0.8 else round(rng.uniform(0.05, 12.0), 4)
     if template == "2021":
-        return {"regulations": {"issued": 0, "repealed": 0, "in_force": 0},
-                "normative_documents": {"issued": issued, "repealed": repealed, "in_force": state.stock},
-                **{k: {"decisions": decisions[k]} for k in ("licensing", "punishment", "coercion")},
-                "fees": {"amount": fee}}
+        return {
+            "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
+            "normative_documents": {"issued": issued, "repealed": repealed, "in_force": state.stock},
+            **{k: {"decisions": decisions[k]} for k in ("licensing", "punishment", "coercion")},
+            "fees": {"amount": fee},
+        }
     active: dict[str, dict[str, int | float]] = {
         "regulations": {"new_made": 0, "new_published": 0, "total_published": 0},
-        "normative_documents": {"new_made": issued, "new_published": issued, "total_published": state.stock}}
+        "normative_documents": {"new_made": issued, "new_published": issued, "total_published": state.stock},
+    }
     for key in ("licensing", "other_services", "punishment", "coercion"):
         change = 0 if frozen else rng.choice((-1, 0, 0, 0, 1, 2))
         change = max(change, -state.items[key])
@@ -234,12 +276,22 @@ def _simulate_active(rng: random.Random, unit: Unit, template: str, state: _Stat
     return active
 
 
-def simulate_unit(rng: random.Random, unit: Unit, years: list[int], kinds: dict[int, str]) -> dict[int, Numbers]:
+def simulate_unit(
+    rng: random.Random, unit: Unit, years: list[int], kinds: dict[int, str]
+) -> dict[int, Numbers]:
     """A consistent series for one unit (carry-over chained across years), shaped by its planned anomalies."""
     street = unit.kind == "街道"
-    state = _State(carry=dict.fromkeys(PARTS, 0), stock=rng.randint(0, 6),
-                   items={"licensing": rng.randint(5, 40), "other_services": rng.randint(0, 12),
-                          "punishment": rng.randint(2, 30), "coercion": rng.randint(0, 4), "fees": rng.randint(0, 2)})
+    state = _State(
+        carry=dict.fromkeys(PARTS, 0),
+        stock=rng.randint(0, 6),
+        items={
+            "licensing": rng.randint(5, 40),
+            "other_services": rng.randint(0, 12),
+            "punishment": rng.randint(2, 30),
+            "coercion": rng.randint(0, 4),
+            "fees": rng.randint(0, 2),
+        },
+    )
     if street:
         state.carry["natural_person"] = rng.randint(0, 3)
     out: dict[int, Numbers] = {}
@@ -290,5 +342,3 @@ def apply_number_anomalies(series: dict[int, Numbers], kinds: dict[int, str]) ->
             for key in ("new_received", "carried_forward"):
                 req[key]["natural_person"] += 1
                 req[key]["total"] += 1
-
-

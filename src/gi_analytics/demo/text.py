@@ -25,13 +25,53 @@ class Facts:
     published: int  # 主动公开信息条数 (not in the tables)
 
 
-CHANNELS = ["政府门户网站", "政务公开栏", "村务公开栏", "微信公众号", "电子显示屏", "便民服务中心触摸屏",
-            "农村大喇叭", "政务微博", "宣传折页", "村(居)民代表会议", "新时代文明实践站", "社区公告栏",
-            "政务服务大厅", "网格群", "短视频平台账号"]
-TOPICS = ["机构职能", "财政预决算", "惠农补贴发放", "城乡低保", "特困供养", "征地补偿", "重点项目建设",
-          "安全生产", "生态环境保护", "乡村振兴", "人居环境整治", "民生实事", "就业创业", "医疗保障",
-          "退役军人服务", "农村危房改造", "防汛抗旱", "秸秆禁烧", "森林防火", "耕地保护", "义务教育",
-          "养老服务", "食品安全", "消防安全", "集体经济", "殡葬改革", "招商引资", "老旧小区改造"]
+CHANNELS = [
+    "政府门户网站",
+    "政务公开栏",
+    "村务公开栏",
+    "微信公众号",
+    "电子显示屏",
+    "便民服务中心触摸屏",
+    "农村大喇叭",
+    "政务微博",
+    "宣传折页",
+    "村(居)民代表会议",
+    "新时代文明实践站",
+    "社区公告栏",
+    "政务服务大厅",
+    "网格群",
+    "短视频平台账号",
+]
+TOPICS = [
+    "机构职能",
+    "财政预决算",
+    "惠农补贴发放",
+    "城乡低保",
+    "特困供养",
+    "征地补偿",
+    "重点项目建设",
+    "安全生产",
+    "生态环境保护",
+    "乡村振兴",
+    "人居环境整治",
+    "民生实事",
+    "就业创业",
+    "医疗保障",
+    "退役军人服务",
+    "农村危房改造",
+    "防汛抗旱",
+    "秸秆禁烧",
+    "森林防火",
+    "耕地保护",
+    "义务教育",
+    "养老服务",
+    "食品安全",
+    "消防安全",
+    "集体经济",
+    "殡葬改革",
+    "招商引资",
+    "老旧小区改造",
+]
 
 OPENINGS = [
     "{year}年，{name}认真贯彻落实《中华人民共和国政府信息公开条例》，在区委、区政府的正确领导下，"
@@ -175,9 +215,15 @@ def _list(rng: random.Random, pool: list[str], lo: int, hi: int) -> str:
 
 def section1(rng: random.Random, f: Facts) -> str:
     """总体情况: an opening, then (一)…(四) sub-paragraphs with the report's own numbers."""
-    fmt = {"name": f.name, "self_ref": f.self_ref, "year": f.year, "published": f.published,
-           "channels": _list(rng, CHANNELS, 2, 4), "topics": _list(rng, TOPICS, 3, 5),
-           "trainings": rng.randint(1, 6)}
+    fmt = {
+        "name": f.name,
+        "self_ref": f.self_ref,
+        "year": f.year,
+        "published": f.published,
+        "channels": _list(rng, CHANNELS, 2, 4),
+        "topics": _list(rng, TOPICS, 3, 5),
+        "trainings": rng.randint(1, 6),
+    }
     paragraphs = [rng.choice(OPENINGS).format(**fmt)]
     paragraphs.append("(一)主动公开情况。" + rng.choice(ACTIVE_SENTENCES).format(**fmt))
     paragraphs.append("(二)依申请公开情况。" + _requests_sentence(rng, f, fmt))
@@ -194,9 +240,14 @@ def _requests_sentence(rng: random.Random, f: Facts, fmt: dict) -> str:
     else:
         carry_in = f"，上年结转{f.carried_over}件" if f.carried_over else ""
         carry_out = f"，结转下年度继续办理{f.carried_forward}件" if f.carried_forward else ""
-        text = rng.choice(REQUEST_SENTENCES).format(received=f.received, processed=f.processed,
-                                                    granted=f.granted, carry_in=carry_in, carry_out=carry_out,
-                                                    self_ref=f.self_ref)
+        text = rng.choice(REQUEST_SENTENCES).format(
+            received=f.received,
+            processed=f.processed,
+            granted=f.granted,
+            carry_in=carry_in,
+            carry_out=carry_out,
+            self_ref=f.self_ref,
+        )
     return text + _appeals_sentence(rng, f, fmt)
 
 
@@ -222,8 +273,16 @@ def section5(rng: random.Random, self_ref: str) -> str:
 
 def section6(rng: random.Random, self_ref: str, year: int) -> str:
     a, b = rng.randint(0, 6), rng.randint(0, 4)
-    fmt = {"self_ref": self_ref, "year": year, "a": a, "b": b, "ab": a + b, "n": rng.randint(1, 5),
-           "topics": _list(rng, TOPICS, 2, 4), "channels": _list(rng, CHANNELS, 1, 2)}
+    fmt = {
+        "self_ref": self_ref,
+        "year": year,
+        "a": a,
+        "b": b,
+        "ab": a + b,
+        "n": rng.randint(1, 5),
+        "topics": _list(rng, TOPICS, 2, 4),
+        "channels": _list(rng, CHANNELS, 1, 2),
+    }
     sentences = [rng.choice(FEE_SENTENCES), rng.choice(PROPOSAL_SENTENCES), rng.choice(WORKPOINT_SENTENCES)]
     rng.shuffle(sentences)
     sentences = [rng.choice(FOCUS_SENTENCES), *sentences[: rng.randint(1, 3)]]
