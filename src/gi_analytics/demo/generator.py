@@ -207,7 +207,14 @@ class Generator:
         rng = random.Random(f"{self.seed}:period:{item.u}:{item.year}")
         report = build_report(unit, item.year, item.numbers, item.kind, item.sections, rng)
         report.source = name
+        report.published = self._published(item.u, item.year)
         return PlannedFile(name, item.layout, report)
+
+    def _published(self, u: int, year: int) -> str:
+        """The date the report was published: in January of the next year, or in February where planned late
+        (townships and street offices are due on 31 January)."""
+        day = random.Random(f"{self.seed}:published:{u}:{year}").randint(5, 28)
+        return f"{year + 1}-{2 if (u, year) in self.plan.late else 1:02d}-{day:02d}"
 
     def manifest(self, district: str) -> Manifest:
         units = [{"name": u.name, "kind": u.kind, "short": u.short} for u in self.units]
@@ -219,6 +226,7 @@ class Generator:
             out.append(self._entry(kind, u, year))
             out.extend(self._implied(kind, u, year))
         out.extend(self._entry("run_together", u, y) for u, y in sorted(self.run_together))
+        out.extend(self._entry("late_publication", u, y) for u, y in sorted(self.plan.late))
         return out
 
     def _entry(self, kind: str, u: int, year: int) -> dict[str, Any]:
@@ -248,6 +256,7 @@ class Generator:
             "text_reused_neighbour": f"第五部分文字抄自{other.name if other else ''}同年报告",
             "other_unit_name": f"第一部分以“{other.short if other else ''}”自称",
             "template_mismatch": f"{year}年报告使用{template}年版模板",
+            "late_publication": f"报告于{self._published(u, year)}发布，晚于{year + 1}年1月31日",
             "period_mismatch": f"统计期限写成{year - 1}年1月1日至{year - 1}年12月31日",
             "run_together": "单元格数字连写（txt_runtogether 版式），不是错误",
         }[kind]

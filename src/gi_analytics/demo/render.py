@@ -91,6 +91,8 @@ def report_blocks(report: Report) -> list[Block]:
             blocks.append(
                 Block("table", name=table_name, key=_skeleton_key(table_name, table, template), table=table)
             )
+    if report.published:  # the signature that closes a published report: the unit and the date
+        blocks += [Block("para", report.unit or ""), Block("para", _cn_date(report.published))]
     return blocks
 
 

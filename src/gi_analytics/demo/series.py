@@ -23,8 +23,9 @@ ANOMALY_CHECKS: dict[str, str | None] = {
     "template_mismatch": "report.template_mismatch",
     "period_mismatch": "report.period_mismatch",
     "run_together": None,
+    "late_publication": "report.late_publication",
 }
-SERIES_KINDS = tuple(k for k in ANOMALY_CHECKS if k != "run_together")
+SERIES_KINDS = tuple(k for k in ANOMALY_CHECKS if k not in ("run_together", "late_publication"))
 NEIGHBOUR_KINDS = ("text_reused_neighbour", "other_unit_name")
 STEM_FIRST = "东西南北青白红黄金银石柳桃杏梅兰松竹槐枫龙凤马鹤双新古高长平太永丰临望清明旺福广"
 STEM_SECOND = "河湖泉溪山岭峰坪坝岗塘湾洲桥集店寨庄屯堡营沟埠滩林田园铺关圩港墩"
@@ -73,6 +74,7 @@ class Plan:
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)  # (unit index, year) -> anomaly kind
     neighbour: dict[tuple[int, int], int] = field(default_factory=dict)  # NEIGHBOUR_KINDS: the other unit
     run_together: list[tuple[int, int]] = field(default_factory=list)  # candidates, in order of preference
+    late: list[tuple[int, int]] = field(default_factory=list)  # reports published after their deadline
     _years_of: dict[int, set[int]] = field(default_factory=dict)
     _sources: set[tuple[int, int]] = field(default_factory=set)
 
@@ -133,7 +135,18 @@ def plan_anomalies(rng: random.Random, units: list[Unit], years: list[int], per_
         u, y = rng.choice(towns), rng.choice(recent)
         if (u, y) not in plan.kinds and (u, y) not in plan.run_together and plan.is_free(u, y):
             plan.run_together.append((u, y))
+    _plan_late(rng, plan, per_kind)  # placed last: the draws above, and so the rest of the district, stay as they were
     return plan
+
+
+def _plan_late(rng: random.Random, plan: Plan, count: int) -> None:
+    for _ in range(count * 50):
+        if len(plan.late) >= count:
+            return
+        u, y = rng.randrange(len(plan.units)), rng.choice(plan.years)
+        taken = (u, y) in plan.kinds or (u, y) in plan.run_together or (u, y) in plan.late
+        if not taken and plan.is_free(u, y):
+            plan.late.append((u, y))
 
 
 # ---- numbers ---------------------------------------------------------------------------------------

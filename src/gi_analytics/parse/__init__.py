@@ -12,7 +12,7 @@ from .. import form_spec as form
 from ..model import Problem, Report, Section, Severity
 from ..readers import Document
 from .identity import fill_from_prose, find_title
-from .published import find_published
+from .published import find_published, signature_lines
 from .sections import Heading, find_headings, find_period
 from .tables import Scan, read_active, read_appeals, read_requests
 from .tokens import Line, compact, document_lines, line_text
@@ -41,7 +41,7 @@ def parse_document(doc: Document) -> Report:
 
     problems.extend(_fuzzy_headings(found_headings, lines))
     occupied = _read_tables(report, lines, headings)
-    report.sections = _sections(lines, headings, occupied | repeats, title_line)
+    report.sections = _sections(lines, headings, occupied | repeats | signature_lines(lines), title_line)
     for spec in form.SECTIONS:
         if spec.no not in headings:
             problems.append(

@@ -100,6 +100,20 @@ def _closing(lines: list[Line]) -> Iterable[date | None]:
             yield _cn_date(_CN_DATE.search(match["cn"])) if match["cn"] else _date(match)
 
 
+def signature_lines(lines: list[Line]) -> set[int]:
+    """The lines that sign the report off at its end: the closing date alone on its line and the signing unit on
+    the line above it (`平昌关镇人民政府` / `2022年1月20日`); they belong to no section."""
+    filled = [i for i in range(max(0, len(lines) - 4 * _CLOSING_LINES), len(lines)) if line_text(lines[i]).strip()]
+    if not filled or not _CLOSING.fullmatch(compact(line_text(lines[filled[-1]]))):
+        return set()
+    out = {filled[-1]}
+    if len(filled) > 1:
+        above = compact(line_text(lines[filled[-2]]))
+        if len(above) <= _CLOSING_MAX and "。" not in above and looks_like_unit(above):
+            out.add(filled[-2])
+    return out
+
+
 def _date(match: re.Match[str]) -> date | None:
     month, day = match["m"] or match["m2"], match["d"] or match["d2"]
     return _valid(int(match["y"]), int(month), int(day))
