@@ -64,5 +64,6 @@ def run_check_command(args: argparse.Namespace) -> int:
         for r in records:
             level = SEVERITY_LABELS[r["severity"]] + ("" if r["status"] == "failed" else "·未能核对")
             title = BY_ID[r["check"]].title_zh if r["check"] in BY_ID else r["check"]
-            print(f"[{level}] {r['unit']} {r['year']}年 {title}（{r['check']}）：{r['message']}")
+            state = "" if r["review_status"] == "待核实" else f"（{r['review_status']}）"
+            print(f"[{level}] {r['id']} {r['unit']} {r['year']}年 {title}（{r['check']}）{state}：{r['message']}")
     return exit_code(df)

@@ -18,7 +18,7 @@ from .common import EXIT_CANNOT_RUN, EXIT_ERRORS, EXIT_OK, EXIT_WARNINGS, CliErr
 
 __all__ = ["COMMANDS", "EXIT_CANNOT_RUN", "EXIT_ERRORS", "EXIT_OK", "EXIT_WARNINGS", "build_parser", "main"]
 
-COMMANDS = ("parse", "ingest", "fetch", "demo", "check", "export")
+COMMANDS = ("parse", "ingest", "fetch", "demo", "check", "review", "export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from ..checks.runner import run_checks
 from ..store.figures import write_figures
 from ..store.findings import replace_findings
 from ..store.read import check_input
+from ..store.reviews import mark_corrected
 from ..store.text import compute_similarity
 
 if TYPE_CHECKING:
@@ -24,5 +25,6 @@ def run_all(con: duckdb.DuckDBPyConnection) -> int:
 def derive(con: duckdb.DuckDBPyConnection) -> None:
     """The after-write step of every ingest (store.write.write_batch calls it inside the transaction)."""
     run_all(con)
+    mark_corrected(con)  # confirmed findings a new version no longer has are corrected
     compute_similarity(con)
     write_figures(con)  # the dashboard's per-report figures, from the cells and findings just written

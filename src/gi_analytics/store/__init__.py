@@ -12,7 +12,7 @@ import importlib
 from typing import Any
 
 _SUBMODULES = ("location", "records", "connection", "write", "findings", "read", "selection", "figures",
-               "dashboard", "reports", "text", "fetches")
+               "dashboard", "reports", "text", "fetches", "reviews")
 
 
 def __getattr__(name: str) -> Any:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .connection import read_connection
+from .reviews import FINDING_ID, has_reviews, review_columns
 from .selection import FINDINGS, Filters, frame, row, where
 
 _BY_SEVERITY = "CASE {0}severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
@@ -77,9 +78,10 @@ def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
 
 
 _CHECK_QUERY = """
-SELECT f.check_id AS "check", f.severity, f.status, u.name AS unit, f.year, f.tbl AS "table", f.row_key AS "row",
-       f.col_key AS "column", f.section_no AS section, f.expected, f.actual, f.message
-FROM findings f JOIN units u USING (unit_id)
+SELECT {finding_id} AS id, f.check_id AS "check", f.severity, f.status, u.name AS unit, f.year, f.tbl AS "table",
+       f.row_key AS "row", f.col_key AS "column", f.section_no AS section, f.expected, f.actual, f.message,
+       {review}
+FROM findings f JOIN units u USING (unit_id) {join}
 WHERE ($unit IS NULL OR u.name = $unit) AND ($year IS NULL OR f.year = $year)
   AND list_position(['error', 'warning', 'info'], f.severity) <= list_position(['error', 'warning', 'info'], $severity)
 ORDER BY u.name, f.year, list_position(['error', 'warning', 'info'], f.severity), f.check_id
@@ -89,4 +91,6 @@ ORDER BY u.name, f.year, list_position(['error', 'warning', 'info'], f.severity)
 def check_findings(db: Path, unit: str | None, year: int | None, severity: str) -> pd.DataFrame:
     """The stored findings the check command prints: of a unit and year, at least `severity`."""
     with read_connection(db) as con:
-        return con.execute(_CHECK_QUERY, {"unit": unit, "year": year, "severity": severity}).df()
+        select, join = review_columns(has_reviews(con))
+        sql = _CHECK_QUERY.format(finding_id=FINDING_ID, review=select, join=join)
+        return con.execute(sql, {"unit": unit, "year": year, "severity": severity}).df()

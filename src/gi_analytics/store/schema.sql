@@ -99,3 +99,22 @@ CREATE TABLE IF NOT EXISTS fetches (
     file_name VARCHAR NOT NULL,
     fetched_at TIMESTAMP NOT NULL
 );
+
+-- the supervisor's review of a finding, keyed by the finding's place (store/reviews.py): it survives re-ingest,
+-- new versions and rebuilds; no row means 待核实
+CREATE TABLE IF NOT EXISTS reviews (
+    finding_id VARCHAR PRIMARY KEY,   -- md5 of district|unit|year|check|table|row|column|section, 12 hex digits
+    district VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    check_id VARCHAR NOT NULL,
+    tbl VARCHAR,
+    row_key VARCHAR,
+    col_key VARCHAR,
+    section_no INTEGER,
+    status VARCHAR NOT NULL,          -- 待核实 | 已确认 | 已忽略 | 已整改
+    note VARCHAR NOT NULL DEFAULT '',
+    reviewer VARCHAR NOT NULL DEFAULT '',
+    reviewed_at TIMESTAMP NOT NULL,
+    version INTEGER                   -- 已整改: the version of the report that no longer has the finding
+);

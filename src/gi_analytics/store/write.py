@@ -20,6 +20,7 @@ import pyarrow as pa
 from ..model import Report, Severity
 from .connection import write_connection
 from .records import BatchResult, CellRow, FileOutcome, Outcome, ParsedFile, StoreError, flatten_cells
+from .reviews import carry_over
 
 CHUNK_FILES = 2_000  # files planned and written at a time inside one batch's transaction
 
@@ -37,6 +38,8 @@ def write_batch(
     try:
         with write_connection(path, rebuild=rebuild) as txn:
             txn.con.execute("BEGIN")
+            if rebuild:  # the supervisor's reviews outlive the database they were made in
+                carry_over(txn.con, path)
             outcomes, changed = _apply(txn.con, files, keep_originals)
             txn.changed = txn.changed or changed
             if txn.changed and after_write is not None:
