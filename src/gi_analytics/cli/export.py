@@ -16,12 +16,16 @@ from .common import EXIT_OK, ProgressBar, add_db_argument, fail
 if TYPE_CHECKING:
     from ..export import pack
 
-KINDS = {"pack": ("pptx", "pdf"), "chart": ("png", "svg"), "table": ("csv", "xlsx")}
+KINDS = {"pack": ("pptx", "pdf"), "chart": ("png", "svg"), "table": ("csv", "xlsx"), "notices": ()}
 HELP = "导出会议材料（pptx/pdf）、图表（png/svg）或表格（csv/xlsx）"
 
 
 def configure_export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("kind", choices=list(KINDS), help="pack：会议材料；chart：单张图表；table：表格")
+    p.add_argument(
+        "kind",
+        choices=list(KINDS),
+        help="pack：会议材料；chart：单张图表；table：表格；notices：整改通知与问题台账",
+    )
     p.add_argument("name", nargs="?", help="图表或表格的名称（不写则列出全部名称）")
     p.add_argument("--out", type=Path, help="输出文件，类型由扩展名决定")
     add_db_argument(p)
@@ -30,6 +34,7 @@ def configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PACK_PARTS)}）")
     p.add_argument("--width", type=int, help="图表宽度（像素，PNG 为其 2 倍）")
     p.add_argument("--height", type=int, help="图表高度（像素）")
+    p.add_argument("--status", default="已确认", help="整改通知收录的核实状态（默认：已确认）")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -51,6 +56,8 @@ def run_export(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from ..export import pack
 
+    if args.kind == "notices":
+        return _notices(args)
     registry = {"chart": pack.CHARTS, "table": pack.TABLES}.get(args.kind, {})
     if args.kind != "pack" and args.name not in registry:
         what = "图表" if args.kind == "chart" else "表格"
@@ -66,6 +73,19 @@ def _run(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_bytes(data)
     print(f"已导出：{args.out}（{len(data) / 1024:,.0f} KB）")
+    return EXIT_OK
+
+
+def _notices(args: argparse.Namespace) -> int:
+    """One 整改通知 (DOCX) per unit with findings in --status, and 问题台账.xlsx, into the folder --out."""
+    from ..export.notices import write_notices
+
+    if args.out is None:
+        return fail("请用 --out 给出输出文件夹")
+    if not Path(args.db).exists():
+        return fail(f"数据库不存在：{args.db}，请先导入报告（gi-analytics ingest）或用 --db 指定")
+    files = write_notices(args.db, args.out, args.status)
+    print(f"已生成 {len(files) - 1} 份整改通知和问题台账：{args.out}")
     return EXIT_OK
 
 
