@@ -108,12 +108,15 @@ def notice_docx(unit: str, district: str, findings: pd.DataFrame) -> bytes:
     for n, r in enumerate(findings.sort_values(["year", "check_id"]).itertuples(), start=1):
         document.add_heading(f"{n}．{int(r.year)}年度报告：{r.check_title}", level=2)
         document.add_paragraph(f"位置：{r.place}")
-        if not pd.isna(r.expected) or not pd.isna(r.actual):
+        if not pd.isna(r.expected):  # the number the form's identities call for, beside the printed one
             document.add_paragraph(f"应为：{_number(r.expected)}；报告中为：{_number(r.actual)}")
         document.add_paragraph(f"说明：{r.message}")
         if r.review_note:
             document.add_paragraph(f"核实意见：{r.review_note}")
-    signed = document.add_paragraph(f"{district or ''}政府信息公开工作主管部门\n{date.today():%Y年%m月%d日}")
+    today = date.today()
+    signed = document.add_paragraph(
+        f"{district or ''}政府信息公开工作主管部门\n{today.year}年{today.month}月{today.day}日"
+    )
     signed.alignment = 2  # right
     for paragraph in document.paragraphs:
         for run in paragraph.runs:
