@@ -155,3 +155,18 @@ def test_every_check_documented():
     registered = {spec.id for spec in REGISTRY}
     assert registered == listed
     assert [i for i in registered if f"`{i}`" not in docs] == []
+
+
+def test_a_received_count_that_adds_last_years_carried_requests_is_reported_as_such():
+    r = make_report()  # 4 new requests in 2021
+    for col in ("natural_person", "total"):
+        set_cell(r, "requests", "carried_over", col, 1)
+        set_cell(r, "requests", "granted", col, r.tables["requests"]["granted"][col].value + 1)
+        set_cell(r, "requests", "total_processed", col, r.tables["requests"]["total_processed"][col].value + 1)
+    new = r.tables["requests"]["new_received"]["total"].value
+    found = [f for f in check_report(set_text(r, 1, f"2021年，全年共收到政府信息公开申请{int(new) + 1}件。"))
+             if f.check == "text.table_mismatch"]
+    assert [(f.severity, f.status, f.row) for f in found] == [(Severity.WARNING, Status.FAILED, "new_received")]
+    assert "上年结转" in found[0].message and "算作本年收到" in found[0].message
+    assert not [f for f in check_report(set_text(r, 1, f"2021年，全年共收到政府信息公开申请{int(new)}件。"))
+                if f.check == "text.table_mismatch"]

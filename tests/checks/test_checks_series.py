@@ -27,7 +27,9 @@ def carry(r: Report) -> Report:  # 2022 says 1 request was carried over, 2021 ca
     for col in ("natural_person", "total"):
         set_cell(r, "requests", "carried_over", col, 1)
         set_cell(r, "requests", "granted", col, r.tables["requests"]["granted"][col].value + 1)
-        set_cell(r, "requests", "total_processed", col, r.tables["requests"]["total_processed"][col].value + 1)
+        set_cell(
+            r, "requests", "total_processed", col, r.tables["requests"]["total_processed"][col].value + 1
+        )
     return r
 
 
@@ -62,14 +64,24 @@ def test_zero_streak_and_missing_report():
     assert series(zero) == {("series.zero_streak", "平昌关镇", 2023)}
     assert series([zero[0], zero[2]]) == {("series.missing_report", "平昌关镇", 2022)}
     other = make_report("明港镇", 2021, seed=7)
-    assert ("series.missing_report", "明港镇", 2022) in series([zero[0], zero[1], other], ["平昌关镇", "明港镇"])
+    assert ("series.missing_report", "明港镇", 2022) in series(
+        [zero[0], zero[1], other], ["平昌关镇", "明港镇"]
+    )
 
 
 def district() -> tuple[list[Report], set[tuple[str, str, int]]]:
     """甲镇 and 乙镇 for 2020–2022, 丙乡 for 2020 only; each fault below is listed with what it must raise."""
-    reports = {(u, y): make_report(u, y, seed=k * 3 + y) for k, u in enumerate(("甲镇", "乙镇")) for y in (2020, 2021, 2022)}
+    reports = {
+        (u, y): make_report(u, y, seed=k * 3 + y)
+        for k, u in enumerate(("甲镇", "乙镇"))
+        for y in (2020, 2021, 2022)
+    }
     reports["丙乡", 2020] = make_report("丙乡", 2020, seed=11)
-    set_text(reports["甲镇", 2021], 1, "2021年，甲镇全年共收到政府信息公开申请16件，均按期答复，无一逾期，群众满意。")
+    set_text(
+        reports["甲镇", 2021],
+        1,
+        "2021年，甲镇全年共收到政府信息公开申请16件，均按期答复，无一逾期，群众满意。",
+    )
     set_cell(reports["甲镇", 2020], "appeals", "review", "total", 3)
     carry(reports["甲镇", 2022])
     set_cell(reports["甲镇", 2022], "active", "normative_documents", "in_force", 40)
@@ -78,13 +90,20 @@ def district() -> tuple[list[Report], set[tuple[str, str, int]]]:
     set_text(reports["乙镇", 2020], 5, "甲镇将进一步加强政务公开培训，提高公开质量和实效，主动回应群众关切。")
     set_text(reports["乙镇", 2021], 5, reports["甲镇", 2021].section(5).text)
     expected = {
-        ("text.table_mismatch", "甲镇", 2021), ("appeals.sum", "甲镇", 2020),
-        ("series.carry_mismatch", "甲镇", 2022), ("series.stock_rollover", "甲镇", 2022),
-        ("series.identical_numbers", "乙镇", 2022), ("report.missing_section", "乙镇", 2022),
+        ("text.table_mismatch", "甲镇", 2021),
+        ("appeals.sum", "甲镇", 2020),
+        ("series.carry_mismatch", "甲镇", 2022),
+        ("series.stock_rollover", "甲镇", 2022),
+        ("series.identical_numbers", "乙镇", 2022),
+        ("report.missing_section", "乙镇", 2022),
         # copying 2021's tables also leaves the stock and the text's own count behind
-        ("series.stock_rollover", "乙镇", 2022), ("text.table_mismatch", "乙镇", 2022),
-        ("text.other_unit", "乙镇", 2020), ("text.reused", "甲镇", 2021), ("text.reused", "乙镇", 2021),
-        ("series.missing_report", "丙乡", 2021), ("series.missing_report", "丙乡", 2022),
+        ("series.stock_rollover", "乙镇", 2022),
+        ("text.table_mismatch", "乙镇", 2022),
+        ("text.other_unit", "乙镇", 2020),
+        ("text.reused", "甲镇", 2021),
+        ("text.reused", "乙镇", 2021),
+        ("series.missing_report", "丙乡", 2021),
+        ("series.missing_report", "丙乡", 2022),
     }
     return list(reports.values()), expected
 
@@ -104,17 +123,26 @@ def write_db(path: Path, reports: list[Report]) -> None:
     con.execute(SCHEMA.read_text(encoding="utf-8"))
     frames = {
         "u": inp.units.assign(district="平桥区", kind="镇"),
-        "r": inp.reports.assign(source="x.txt", format="txt", content_hash="h", version=1, is_current=True,
-                                ingested_at=pd.Timestamp("2026-01-01")),
-        "c": inp.cells, "s": inp.sections,
+        "r": inp.reports.assign(
+            source="x.txt",
+            format="txt",
+            content_hash="h",
+            version=1,
+            is_current=True,
+            ingested_at=pd.Timestamp("2026-01-01"),
+        ),
+        "c": inp.cells,
+        "s": inp.sections,
     }
     for name, df in frames.items():
         con.register(name, df)
     con.execute("INSERT INTO units SELECT unit_id, name, district, kind FROM u")
-    con.execute("INSERT INTO reports (report_id, unit_id, year, template, period_start, period_end, source, "
-                "format, content_hash, version, is_current, ingested_at, published) SELECT report_id, unit_id, year, "
-                "template, NULL, NULL, source, format, content_hash, version, is_current, ingested_at, "
-                "CAST(published AS DATE) FROM r")
+    con.execute(
+        "INSERT INTO reports (report_id, unit_id, year, template, period_start, period_end, source, "
+        "format, content_hash, version, is_current, ingested_at, published) SELECT report_id, unit_id, year, "
+        "template, NULL, NULL, source, format, content_hash, version, is_current, ingested_at, "
+        "CAST(published AS DATE) FROM r"
+    )
     con.execute("INSERT INTO cells SELECT * FROM c")
     con.execute("INSERT INTO sections SELECT * FROM s")
     con.close()
@@ -125,11 +153,28 @@ def test_run_all_replaces_findings_table(tmp_path):
     db = tmp_path / "gi.duckdb"
     write_db(db, reports)
     con = duckdb.connect(str(db))
-    con.execute("INSERT INTO findings (unit_id, year, check_id, severity, status, message) "
-                "VALUES (0, 1999, 'stale', 'info', 'failed', '旧')")
+    con.execute(
+        "INSERT INTO findings (unit_id, year, check_id, severity, status, message) "
+        "VALUES (0, 1999, 'stale', 'info', 'failed', '旧')"
+    )
     count = run_all(con)
-    rows = con.execute("SELECT f.check_id, u.name, f.year, f.report_id IS NULL FROM findings f "
-                       "JOIN units u USING (unit_id)").fetchall()
+    rows = con.execute(
+        "SELECT f.check_id, u.name, f.year, f.report_id IS NULL FROM findings f JOIN units u USING (unit_id)"
+    ).fetchall()
     assert count == len(rows)
     assert {r[:3] for r in rows} == expected
     assert {r[0] for r in rows if r[3]} == {"series.missing_report"}
+
+
+def test_stock_rollover_with_a_blank_cell_is_not_evaluated_never_passed():
+    from gi_analytics.model import BLANK, Status
+
+    before = make_report(year=2021, seed=1)
+    blank = set_cell(make_report(year=2022, seed=2), "active", "normative_documents", "issued", BLANK)
+    inp = from_reports([before, blank])
+    found = [
+        f
+        for f in check_series(inp.reports, inp.cells, inp.sections, inp.units)
+        if f.check == "series.stock_rollover"
+    ]
+    assert [(f.status, f.row, f.year) for f in found] == [(Status.NOT_EVALUATED, "normative_documents", 2022)]

@@ -62,3 +62,22 @@ def test_demo_command_writes_the_same_district_for_the_same_seed(tmp_path: Path)
     assert "manifest.json" in names and "units.csv" in names
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_without_a_district_the_units_are_one_group_and_every_anomaly_is_still_found(tmp_path: Path):
+    """Units ingested without --district or units CSV: series and peer checks treat them as one group (未填区县)
+    instead of skipping them (missing reports and other units' names were all missed before)."""
+    manifest = generate_district(tmp_path / "reports", units=10, years=(2019, 2025), seed=21,
+                                 formats=("txt", "html"), district="测试区")
+    db = tmp_path / "gi.duckdb"
+    assert ingest_paths([tmp_path / "reports"], db, workers=1).ok
+    with store.read_connection(db) as con:
+        found = set(con.execute(
+            "SELECT f.check_id, u.name, f.year, f.status FROM findings f JOIN units u USING (unit_id) "
+            "WHERE u.district = ''"
+        ).fetchall())
+    short = {u["name"]: u["short"] for u in manifest.units}
+    expected = {(a["check"], short[a["unit"]], a["year"], a.get("status") or "failed")
+                for a in manifest.anomalies if a["check"] and not a.get("implied")}
+    assert {e[0] for e in expected} >= {"series.missing_report", "text.other_unit"}
+    assert expected - found == set()

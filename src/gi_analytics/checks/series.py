@@ -36,14 +36,28 @@ def carry_mismatch(inp: CheckInput) -> pd.DataFrame:
     records: list[dict[str, Any]] = []
     year = inp.reports["year"].to_numpy(dtype=float)
     for k in np.flatnonzero(np.isnan(before).any(axis=1) | np.isnan(now).any(axis=1)):
-        records.append(not_evaluated(int(inp.ids[cur[k]]), "本年“上年结转”或上年“结转下年度”有空白，无法核对结转",
-                                     tbl="requests", row_key="carried_over"))
+        records.append(
+            not_evaluated(
+                int(inp.ids[cur[k]]),
+                "本年“上年结转”或上年“结转下年度”有空白，无法核对结转",
+                tbl="requests",
+                row_key="carried_over",
+            )
+        )
     for k, j in zip(*np.nonzero(np.abs(before - now) > 1e-6), strict=True):
         col, y = cube.cols[j], int(year[cur[k]])
-        records.append({"report_id": int(inp.ids[cur[k]]), "tbl": "requests", "row_key": "carried_over",
-                        "col_key": col, "expected": before[k, j], "actual": now[k, j],
-                        "message": f"{form.REQUEST_COLUMN_LABELS[col]}列：{y - 1}年报告结转下年度 {fmt(before[k, j])}，"
-                                   f"但{y}年报告上年结转为 {fmt(now[k, j])}"})
+        records.append(
+            {
+                "report_id": int(inp.ids[cur[k]]),
+                "tbl": "requests",
+                "row_key": "carried_over",
+                "col_key": col,
+                "expected": before[k, j],
+                "actual": now[k, j],
+                "message": f"{form.REQUEST_COLUMN_LABELS[col]}列：{y - 1}年报告结转下年度 {fmt(before[k, j])}，"
+                f"但{y}年报告上年结转为 {fmt(now[k, j])}",
+            }
+        )
     return hits(records)
 
 
@@ -59,32 +73,48 @@ def stock_rollover(inp: CheckInput) -> pd.DataFrame:
         before = cube.value[prev[cur], i, in_force]
         expected = before + cube.value[cur, i, issued] - cube.value[cur, i, repealed]
         actual = cube.value[cur, i, in_force]
+        label = form.row_label("active", row)
+        for k in np.flatnonzero(
+            np.isnan(expected) | np.isnan(actual)
+        ):  # a blank cell: no verdict, never a pass
+            message = f"{label}：上年现行有效、本年制发、本年废止或本年现行有效有空白，无法核对存量"
+            records.append(
+                not_evaluated(int(inp.ids[cur[k]]), message, tbl="active", row_key=row, col_key="in_force")
+            )
         for k in np.flatnonzero(np.abs(expected - actual) > 1e-6):
-            label = form.row_label("active", row)
-            records.append({"report_id": int(inp.ids[cur[k]]), "tbl": "active", "row_key": row,
-                            "col_key": "in_force", "expected": expected[k], "actual": actual[k],
-                            "message": f"{label}：上年现行有效 {fmt(before[k])} + 本年制发 "
-                                       f"{fmt(cube.value[cur[k], i, issued])} − 本年废止 "
-                                       f"{fmt(cube.value[cur[k], i, repealed])} = {fmt(expected[k])}，"
-                                       f"但本年现行有效为 {fmt(actual[k])}"})
+            records.append(
+                {
+                    "report_id": int(inp.ids[cur[k]]),
+                    "tbl": "active",
+                    "row_key": row,
+                    "col_key": "in_force",
+                    "expected": expected[k],
+                    "actual": actual[k],
+                    "message": f"{label}：上年现行有效 {fmt(before[k])} + 本年制发 "
+                    f"{fmt(cube.value[cur[k], i, issued])} − 本年废止 "
+                    f"{fmt(cube.value[cur[k], i, repealed])} = {fmt(expected[k])}，"
+                    f"但本年现行有效为 {fmt(actual[k])}",
+                }
+            )
     return hits(records)
 
 
 def missing_report(inp: CheckInput) -> pd.DataFrame:
-    """Per district, the years min..max of all its reports; each of its units should have each of them."""
+    """Per district, the years min..max of all its reports; each of its units should have each of them. Units
+    without a district are one group (未填区县), like a district: a batch ingested without --district is
+    checked as one."""
     rep = inp.reports.dropna(subset=["year"])
     have = set(zip(rep["unit_id"], rep["year"].astype(int), strict=True))
     records = []
     for district, grp in rep.groupby("district"):
-        units = inp.units.loc[inp.units["district"] == district, ["unit_id", "name"]] if district else \
-            grp[["unit_id", "unit"]].drop_duplicates().rename(columns={"unit": "name"})
+        units = inp.units.loc[inp.units["district"] == district, ["unit_id", "name"]]
         years = range(int(grp["year"].min()), int(grp["year"].max()) + 1)
         for uid, name in zip(units["unit_id"], units["name"], strict=True):
-            if not district:  # units with no district: only gaps inside their own range
-                own = rep.loc[rep["unit_id"] == uid, "year"]
-                years = range(int(own.min()), int(own.max()) + 1)
-            records += [{"unit_id": int(uid), "year": y, "message": f"{name}缺少{y}年度报告"}
-                        for y in years if (uid, y) not in have]
+            records += [
+                {"unit_id": int(uid), "year": y, "message": f"{name}缺少{y}年度报告"}
+                for y in years
+                if (uid, y) not in have
+            ]
     return hits(records)
 
 
@@ -95,7 +125,9 @@ def _signature(inp: CheckInput) -> tuple[np.ndarray, np.ndarray]:
         cube = inp.cube(tbl)
         keep = [j for j, c in enumerate(cube.cols) if c not in STOCK_METRICS]
         v = cube.value[:, :, keep].reshape(len(inp.ids), -1)
-        parts.append(np.where(cube.state[:, :, keep].reshape(len(inp.ids), -1) < 0, -1.5, np.nan_to_num(v, nan=-2.5)))
+        parts.append(
+            np.where(cube.state[:, :, keep].reshape(len(inp.ids), -1) < 0, -1.5, np.nan_to_num(v, nan=-2.5))
+        )
         nonzero |= (np.nan_to_num(v) != 0).any(axis=1)
     return np.concatenate(parts, axis=1), nonzero
 
@@ -106,15 +138,25 @@ def identical_numbers(inp: CheckInput) -> pd.DataFrame:
     cur = np.flatnonzero((prev >= 0) & nonzero)
     same = cur[(sig[cur] == sig[prev[cur]]).all(axis=1)]
     year = inp.reports["year"].to_numpy(dtype=float)
-    return hits({"report_id": int(inp.ids[k]), "expected": float(year[k] - 1), "actual": float(year[k]),
-                 "message": f"{int(year[k])}年报告的表格数字与{int(year[k]) - 1}年报告完全相同（可能照搬上年）"}
-                for k in same)
+    return hits(
+        {
+            "report_id": int(inp.ids[k]),
+            "expected": float(year[k] - 1),
+            "actual": float(year[k]),
+            "message": f"{int(year[k])}年报告的表格数字与{int(year[k]) - 1}年报告完全相同（可能照搬上年）",
+        }
+        for k in same
+    )
 
 
 def _all_zero(inp: CheckInput) -> np.ndarray:
     s = inp.stats
-    return np.logical_and.reduce([(s[t]["numbers"].to_numpy() > 0) & (s[t]["nonzero"].to_numpy() == 0)
-                                  for t in ("requests", "appeals")])
+    return np.logical_and.reduce(
+        [
+            (s[t]["numbers"].to_numpy() > 0) & (s[t]["nonzero"].to_numpy() == 0)
+            for t in ("requests", "appeals")
+        ]
+    )
 
 
 def zero_streak(inp: CheckInput) -> pd.DataFrame:
@@ -129,8 +171,13 @@ def zero_streak(inp: CheckInput) -> pd.DataFrame:
     records = []
     for k in np.flatnonzero(z & last & (length >= 3)):
         n = int(length[k])
-        records.append({"report_id": int(rep["report_id"].iat[k]), "actual": float(n),
-                        "message": f"连续{n}年（{y[k] - n + 1}–{y[k]}年）表三、表四全部为0"})
+        records.append(
+            {
+                "report_id": int(rep["report_id"].iat[k]),
+                "actual": float(n),
+                "message": f"连续{n}年（{y[k] - n + 1}–{y[k]}年）表三、表四全部为0",
+            }
+        )
     return hits(records)
 
 
@@ -143,21 +190,37 @@ def appeals_without_requests(inp: CheckInput) -> pd.DataFrame:
     requests = new + np.nan_to_num(carried) + np.nan_to_num(prev_new)
     records = []
     for k in np.flatnonzero((appeals > 0) & (requests == 0)):
-        records.append({"report_id": int(inp.ids[k]), "tbl": "appeals", "col_key": "total",
-                        "expected": 0.0, "actual": float(appeals[k]),
-                        "message": f"复议诉讼共 {fmt(appeals[k])} 件，但本年和上年均未收到政府信息公开申请"})
+        records.append(
+            {
+                "report_id": int(inp.ids[k]),
+                "tbl": "appeals",
+                "col_key": "total",
+                "expected": 0.0,
+                "actual": float(appeals[k]),
+                "message": f"复议诉讼共 {fmt(appeals[k])} 件，但本年和上年均未收到政府信息公开申请",
+            }
+        )
     return hits(records)
 
 
 def _documents(inp: CheckInput) -> pd.DataFrame:
     sec = inp.sections
-    take = np.flatnonzero(sec["no"].isin(REUSE_SECTIONS).to_numpy() & ~sec.duplicated(["report_id", "no"]).to_numpy())
+    take = np.flatnonzero(
+        sec["no"].isin(REUSE_SECTIONS).to_numpy() & ~sec.duplicated(["report_id", "no"]).to_numpy()
+    )
     s = sec.iloc[take]
     pos = inp.positions(s["report_id"])
     rep = inp.reports
-    docs = pd.DataFrame({"report_id": s["report_id"].to_numpy(), "no": s["no"].to_numpy(),
-                         "unit_id": rep["unit_id"].to_numpy()[pos], "unit": rep["unit"].to_numpy()[pos],
-                         "district": rep["district"].to_numpy()[pos], "year": rep["year"].to_numpy(dtype=float)[pos]})
+    docs = pd.DataFrame(
+        {
+            "report_id": s["report_id"].to_numpy(),
+            "no": s["no"].to_numpy(),
+            "unit_id": rep["unit_id"].to_numpy()[pos],
+            "unit": rep["unit"].to_numpy()[pos],
+            "district": rep["district"].to_numpy()[pos],
+            "year": rep["year"].to_numpy(dtype=float)[pos],
+        }
+    )
     docs["norm"] = pd.Series(mask_many(inp.plain_texts[take].tolist(), docs["unit"].tolist()), dtype=object)
     docs = docs[docs["norm"].str.len() >= MIN_TEXT].reset_index(drop=True)
     docs["length"] = docs["norm"].str.len()
@@ -175,10 +238,9 @@ def _previous_pairs(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _peer_best(x: sparse.csr_matrix, docs: pd.DataFrame) -> pd.DataFrame:
-    """For each doc, its most similar doc (≥ REUSE_THRESHOLD; ties: the first) of another unit, same district,
-    year and section. Only pairs inside one group are ever multiplied (similarity.group_pairs)."""
-    group = docs.groupby(["district", "year", "no"]).ngroup().to_numpy()
-    group = np.where(docs["district"].to_numpy() != "", np.nan_to_num(group, nan=-1), -1).astype(np.int64)
+    """For each doc, its most similar doc (≥ REUSE_THRESHOLD; ties: the first) of another unit, same district
+    (units without one are one group), year and section. Only pairs inside one group are ever multiplied (similarity.group_pairs)."""
+    group = np.nan_to_num(docs.groupby(["district", "year", "no"]).ngroup().to_numpy(), nan=-1).astype(np.int64)
     i, j, sim = group_pairs(x, group, REUSE_THRESHOLD)
     unit = docs["unit_id"].to_numpy()
     other = unit[i] != unit[j]
@@ -201,7 +263,13 @@ def text_reused(inp: CheckInput) -> pd.DataFrame:
         a, b = docs.iloc[i], docs.iloc[j]
         title = form.SECTIONS[int(a["no"]) - 1].title
         other = f"本单位{int(b['year'])}年报告" if kind == "prev" else f"同年{b['unit']}的报告"
-        records.append({"report_id": int(a["report_id"]), "section_no": int(a["no"]), "expected": REUSE_THRESHOLD,
-                        "actual": round(float(sim), 4),
-                        "message": f"“{title}”与{other}的相似度为{sim:.2f}（可能照抄）"})
+        records.append(
+            {
+                "report_id": int(a["report_id"]),
+                "section_no": int(a["no"]),
+                "expected": REUSE_THRESHOLD,
+                "actual": round(float(sim), 4),
+                "message": f"“{title}”与{other}的相似度为{sim:.2f}（可能照抄）",
+            }
+        )
     return hits(records)

@@ -87,21 +87,29 @@ def _table_values(inp: CheckInput) -> dict[str, tuple[np.ndarray, ...]]:
     """For each kind, the table numbers a stated count may equal (any one suffices), per report."""
     req, app = inp.cube("requests"), inp.cube("appeals")
     new = req.value[:, req.row("new_received"), req.col("total")]
-    carried = req.value[:, req.row("carried_over"), req.col("total")]
     total = app.col("total")
     review = app.value[:, app.row("review"), total]
     direct = app.value[:, app.row("litigation_direct"), total]
     after = app.value[:, app.row("litigation_after_review"), total]
     return {
-        "requests": (new, new + carried),
+        "requests": (new,),
         "review": (review,),
         "litigation": (direct + after, direct, after),
     }
 
 
+def _counts_carried(stated: list[int], new: float, carried: float) -> bool:
+    """The narrative's received count is new + carried over (and not new): last year's requests counted again."""
+    if np.isnan(new) or np.isnan(carried) or carried == 0:
+        return False
+    return new not in stated and (new + carried) in stated
+
+
 def table_mismatch(inp: CheckInput) -> pd.DataFrame:
     texts = inp.report_plain_texts
     values = _table_values(inp)
+    req = inp.cube("requests")
+    carried_total = req.value[:, req.row("carried_over"), req.col("total")]
     where = {
         "requests": ("requests", "new_received", "total"),
         "review": ("appeals", "review", "total"),
@@ -127,6 +135,19 @@ def table_mismatch(inp: CheckInput) -> pd.DataFrame:
                         col_key=col,
                     )
                 )
+            elif kind == "requests" and _counts_carried(stated, candidates[0], carried_total[k]):
+                records.append(
+                    {
+                        "report_id": int(rid),
+                        "tbl": tbl,
+                        "row_key": row,
+                        "col_key": col,
+                        "expected": candidates[0],
+                        "actual": float(stated[0]),
+                        "message": f"正文称{STATEMENT[kind]}{stated[0]}件，等于表格的本年新收"
+                        f"{fmt(candidates[0])}件加上年结转{fmt(carried_total[k])}件：正文把上年结转的申请也算作本年收到",
+                    }
+                )
             elif not any(s == c for s in stated for c in candidates if not np.isnan(c)):
                 records.append(
                     {
@@ -144,9 +165,10 @@ def table_mismatch(inp: CheckInput) -> pd.DataFrame:
 
 
 def other_unit(inp: CheckInput) -> pd.DataFrame:
-    """Another unit of the same district named in the text (whole words only: 平桥街道 does not count as 平桥)."""
+    """Another unit of the same district (units without one are one group) named in the text (whole words only:
+    平桥街道 does not count as 平桥)."""
     texts = inp.report_texts
-    units = inp.units[(inp.units["district"] != "") & (inp.units["name"].str.len() >= 2)]
+    units = inp.units[inp.units["name"].str.len() >= 2]
     by_district = units.groupby("district")["name"].agg(list).to_dict()
     patterns = {
         d: re.compile("|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True)))

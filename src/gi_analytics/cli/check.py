@@ -53,7 +53,7 @@ def run_check_command(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"无法读取检查结果：{exc}", file=sys.stderr)
         return 3
-    records = json.loads(df.to_json(orient="records", force_ascii=False))
+    records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     elif args.format == "csv":

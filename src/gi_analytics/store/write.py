@@ -37,9 +37,9 @@ def write_batch(
     batch changed something, so readers never see reports without their findings."""
     try:
         with write_connection(path, rebuild=rebuild) as txn:
+            if rebuild:  # the supervisor's reviews outlive the database they were made in (before BEGIN: a
+                carry_over(txn.con, path)  # damaged old file only fails its ATTACH, not the batch)
             txn.con.execute("BEGIN")
-            if rebuild:  # the supervisor's reviews outlive the database they were made in
-                carry_over(txn.con, path)
             outcomes, changed = _apply(txn.con, files, keep_originals)
             txn.changed = txn.changed or changed
             if txn.changed and after_write is not None:
