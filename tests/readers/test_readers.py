@@ -518,9 +518,9 @@ def test_read_path_limits(tmp_path: Path) -> None:
     empty.touch()
     with pytest.raises(ReadError, match="文件为空"):
         files.read_path(empty)
-    with pytest.raises(ReadError, match="不是文件"):
+    with pytest.raises(ReadError, match="不是普通文件（文件夹）"):
         files.read_path(tmp_path)
-    with pytest.raises(ReadError, match="无法读取文件"):
+    with pytest.raises(ReadError, match="文件不存在：missing.txt"):
         files.read_path(tmp_path / "missing.txt")
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -19,7 +21,7 @@ from pathlib import Path
 
 from ..parse import parse_document
 from ..readers import ReadError
-from ..readers.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
+from ..readers.files import SUPPORTED_SUFFIXES, read_bytes, read_regular
 from ..store import write as store
 from ..store.records import FileOutcome, Outcome, ParsedFile, StoreError
 from .derive import derive
@@ -30,6 +32,7 @@ Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[3] / "data" / "reports"  # the bundled demo district
 DEMO_UNITS = DEMO_REPORTS / "units.csv"
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
+PARSE_SECONDS = 60.0  # per file; the slowest real report parses in ~2 s
 MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
 
 
@@ -55,7 +58,7 @@ def read_and_parse(name: str, data: bytes | None = None, path: str | None = None
     """Read one file (from `data`, or from `path` on disk) and parse it. Never raises."""
     try:
         if data is None:
-            data = _read_file(Path(path or name))
+            data = read_regular(Path(path or name))
         item = ParsedFile(source=name, content_hash=hashlib.sha256(data).hexdigest(), data=data)
         document = read_bytes(data, name)
         item.format = document.format
@@ -67,28 +70,45 @@ def read_and_parse(name: str, data: bytes | None = None, path: str | None = None
     return item
 
 
-def _read_file(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"文件过大：{size / 2**20:.1f} MB（上限 {MAX_BYTES / 2**20:.0f} MB）")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError("文件不存在") from None
-    except PermissionError:
-        raise ReadError("没有读取权限") from None
-    except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from None
-
-
 def _failed_item(name: str, data: bytes | None, reason: str) -> ParsedFile:
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return ParsedFile(source=name, content_hash=digest, reason=reason)
 
 
+class _OverBudget(BaseException):  # not an Exception: read_and_parse's catch-all must let it through
+    pass
+
+
+def _over_budget(signum: int, frame: object) -> None:
+    raise _OverBudget
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` (main thread only: a pool worker, the CLI); elsewhere no limit is set."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _over_budget)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _parse_within_budget(name: str, path: str) -> ParsedFile:
+    try:
+        with _time_budget(PARSE_SECONDS):
+            return read_and_parse(name, path=path)
+    except _OverBudget:
+        return _failed_item(name, None, f"解析超过 {PARSE_SECONDS:g} 秒的时限，已跳过：{name}")
+
+
 def _parse_task(task: tuple[str, str, bool]) -> ParsedFile:
     name, path, keep_data = task
-    item = read_and_parse(name, path=path)
+    item = _parse_within_budget(name, path)
     if not keep_data:
         item.data = None  # saves sending the bytes back from a worker
     return item.slim()
