@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,8 +150,14 @@ def test_ingest_into_a_damaged_database_exits_3_then_rebuild_works(tmp_path: Pat
         and "数据库文件损坏" in done.stderr
         and "Traceback" not in done.stderr
     )
-    rebuilt = run("ingest", str(SAMPLE), "--db", str(db), "--rebuild")
+    refused = run("ingest", str(SAMPLE), "--db", str(db), "--rebuild")  # a rebuild starts from a folder
+    assert refused.returncode == cli.EXIT_CANNOT_RUN and "只能从报告文件夹开始" in refused.stderr
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder)
+    rebuilt = run("ingest", str(folder), "--db", str(db), "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
+    assert db.with_name("gi.duckdb.damaged").read_bytes() == b"garbage" * 500
     with store.read_connection(db) as con:
         assert list(store.load_reports(con).unit) == ["平昌关镇"]
 

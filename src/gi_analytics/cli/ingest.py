@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="报告年度，用于本批全部文件")
     p.add_argument("--units", type=Path, help="单位表 CSV（列：file, unit, district, kind）")
     p.add_argument("--demo", action="store_true", help="导入自带的示例报告 data/reports/")
-    p.add_argument("--rebuild", action="store_true", help="从头重建数据库（旧文件保留为 .damaged）")
+    p.add_argument("--rebuild", action="store_true", help="从报告文件夹重建数据库（旧文件保留为 .bak1、.bak2…）")
     p.add_argument("--workers", type=int, help="并行解析的进程数（默认：CPU 核数）")
     p.set_defaults(run=run_ingest)
 

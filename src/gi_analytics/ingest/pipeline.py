@@ -185,11 +185,22 @@ def ingest_paths(
 ) -> IngestResult:
     """Ingest files and folders into the database at `db_path` in one atomic write."""
     roots = [Path(p) for p in paths]
+    if rebuild:
+        _only_folders(roots)
     resolver = make_resolver(unit, year, district, units_csv)
     files = expand_paths(roots)
     tasks = [(_display_name(p, roots), str(p), keep_originals) for p in files]
     with _parsers(workers, len(tasks)) as pool:
         return _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
+
+
+def _only_folders(roots: Sequence[Path]) -> None:
+    """A rebuild starts from every report: refuse single files (a rebuild from one file kept one report)."""
+    files = [p for p in roots if not p.is_dir()]
+    if files or not roots:
+        named = "、".join(str(p) for p in files) or "（未给出）"
+        raise IngestError(f"重建数据库只能从报告文件夹开始（gi-analytics ingest --rebuild 报告文件夹），"
+                          f"不是文件夹：{named}")
 
 
 def ingest_bytes(
