@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -114,3 +115,45 @@ def test_a_file_that_parses_past_its_budget_fails_and_the_batch_goes_on(tmp_path
 def test_the_sample_still_reads(tmp_path: Path) -> None:
     shutil.copy(SAMPLE, tmp_path / "样本.txt")
     assert files.read_path(tmp_path / "样本.txt").blocks
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.add(int(status.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def test_no_parse_worker_outlives_a_killed_ingest(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    write_reports(folder, [f"第{i}镇" for i in range(400)])
+    env = os.environ | {"PYTHONPATH": str(SRC)}
+    cmd = [sys.executable, "-m", "gi_analytics", "ingest", str(folder), "--db", str(tmp_path / "gi.duckdb"),
+           "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(workers := _children(proc.pid)) < 2:
+        assert time.monotonic() < deadline and proc.poll() is None, "the pool never started"
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [pid for pid in workers if _alive(pid)]
+    for pid in survivors:  # do not leave them running if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors

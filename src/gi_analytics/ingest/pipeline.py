@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from .stock import with_stock_rule
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[3] / "data" / "reports"  # the bundled demo district
 DEMO_UNITS = DEMO_REPORTS / "units.csv"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
 PARSE_SECONDS = 60.0  # per file; the slowest real report parses in ~2 s
 MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
@@ -144,9 +146,35 @@ def _parsers(workers: int | None, count: int) -> Iterator[ProcessPoolExecutor | 
         yield None
         return
     # forked explicitly (Python 3.14 defaults to forkserver, which re-imports the caller's main script: app.py)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         pool.submit(int).result()  # a fork-started pool starts all its workers with its first task
         yield pool
+
+
+def _die_with_parent(parent: int) -> None:
+    """In each worker: be killed when the ingest dies, SIGKILL included (Linux PR_SET_PDEATHSIG; elsewhere a
+    thread polls the parent). Without this a killed ingest left its workers parsing for ever."""
+    if not _set_parent_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the ingest died before the signal was set
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _parse_all(
