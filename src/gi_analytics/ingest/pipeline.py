@@ -43,6 +43,7 @@ class IngestResult:
     db_path: Path
     files: list[FileOutcome] = field(default_factory=list)
     changed: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (folder or link, Chinese reason), not read
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -118,15 +119,34 @@ def _parse_task(task: tuple[str, str, bool]) -> ParsedFile:
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given, and every supported file under each folder (recursively), in a stable order."""
-    out: list[Path] = []
+    return scan_paths(paths)[0]
+
+
+def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files, skipped): the files to read, and the folders and links under the folders given that could not
+    be followed, each with a Chinese reason (an unreadable folder, a link to nothing, a FIFO named .txt)."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            out.extend(sorted(found))
-        else:
-            out.append(path)
-    return out
+        files.extend(sorted(_scan_folder(path, skipped)) if path.is_dir() else [path])
+    return files, skipped
+
+
+def _scan_folder(root: Path, skipped: list[tuple[Path, str]]) -> Iterator[Path]:
+    def unreadable(exc: OSError) -> None:
+        skipped.append((Path(exc.filename), f"无法打开文件夹：{exc.strerror or exc}"))
+
+    for folder, _dirs, names in os.walk(root, onerror=unreadable):
+        for entry in (Path(folder) / name for name in names):
+            if entry.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if entry.is_file():
+                yield entry
+            elif entry.is_symlink() and not entry.exists():
+                skipped.append((entry, "链接指向的文件不存在"))
+            else:
+                skipped.append((entry, "不是普通文件"))
 
 
 def _display_name(path: Path, roots: Sequence[Path]) -> str:
@@ -216,10 +236,12 @@ def ingest_paths(
     if rebuild:
         _only_folders(roots)
     resolver = make_resolver(unit, year, district, units_csv)
-    files = expand_paths(roots)
+    files, skipped = scan_paths(roots)
     tasks = [(_display_name(p, roots), str(p), keep_originals) for p in files]
     with _parsers(workers, len(tasks)) as pool:
-        return _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
+        result = _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
+    result.skipped = [(_display_name(p, roots), reason) for p, reason in skipped]
+    return result
 
 
 def _only_folders(roots: Sequence[Path]) -> None:
