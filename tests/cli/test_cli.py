@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -149,8 +150,14 @@ def test_ingest_into_a_damaged_database_exits_3_then_rebuild_works(tmp_path: Pat
         and "数据库文件损坏" in done.stderr
         and "Traceback" not in done.stderr
     )
-    rebuilt = run("ingest", str(SAMPLE), "--db", str(db), "--rebuild")
+    refused = run("ingest", str(SAMPLE), "--db", str(db), "--rebuild")  # a rebuild starts from a folder
+    assert refused.returncode == cli.EXIT_CANNOT_RUN and "只能从报告文件夹开始" in refused.stderr
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder)
+    rebuilt = run("ingest", str(folder), "--db", str(db), "--rebuild")
     assert rebuilt.returncode == 0, rebuilt.stderr
+    assert db.with_name("gi.duckdb.damaged").read_bytes() == b"garbage" * 500
     with store.read_connection(db) as con:
         assert list(store.load_reports(con).unit) == ["平昌关镇"]
 
@@ -237,3 +244,18 @@ def test_check_reads_the_findings_of_the_default_database(tmp_path: Path) -> Non
     done = run("check", "--format", "json", env=env)
     assert done.returncode in (cli.EXIT_OK, cli.EXIT_ERRORS, cli.EXIT_WARNINGS), done.stderr
     assert "report.all_zero" in {row["check"] for row in json.loads(done.stdout)}
+
+
+def test_ingest_summary_names_dangling_links_and_strips_control_characters(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "\x1b[31m红\x1b[0m\x07镇2021.txt")
+    (folder / "断链2021.txt").symlink_to(tmp_path / "nowhere.txt")
+    os.mkfifo(folder / "管道2021.txt")
+    done = run("ingest", str(folder), "--db", str(tmp_path / "gi.duckdb"), timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "[31m红[0m镇2021.txt" in done.stdout
+    assert "已跳过：断链2021.txt（链接指向的文件不存在）" in done.stdout
+    assert "已跳过：管道2021.txt（不是普通文件）" in done.stdout
+    assert "共 1 个文件，失败 0 个，跳过 2 项" in done.stdout

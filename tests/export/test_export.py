@@ -6,8 +6,10 @@ one error); the pack is built once per module because drawing twelve charts take
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,7 +27,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from gi_analytics import export
 from gi_analytics.cli.main import main
-from gi_analytics.export import pack
+from gi_analytics.export import captions, pack
 
 TITLE = "政府信息公开"  # six different characters
 TOFU = "\u2fe0\u2fe1\u2fe2\u2fe3\u2fe4\u2fe5"  # unassigned code points: no font has them, every one is a box
@@ -294,3 +296,43 @@ def test_cli_mistakes_exit_3_with_a_chinese_sentence(db: Path, tmp_path: Path, a
     assert main(["export", *argv, "--db", str(db)]) == 3
     assert "错误：" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+# ---- hostile text in exports ---------------------------------------------------------------------
+
+HOSTILE_UNIT = '=HYPERLINK("http://x","查看")镇'
+HOSTILE_TITLE = "-2021年度报告+1"
+
+
+def _hostile_frame() -> pd.DataFrame:
+    return pd.DataFrame({"unit": [HOSTILE_UNIT, "@SUM(A1)", "\tx", "普通镇"],
+                         "title": [HOSTILE_TITLE, "+1", "\r=1", "报告"],
+                         "count": [-3, 5, 0, 7]})
+
+
+def test_xlsx_writes_formula_like_text_as_strings_and_numbers_as_numbers() -> None:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(export.table_xlsx(_hostile_frame()))).active
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row]
+    texts = [c for c in cells if c.column <= 2]
+    assert all(c.data_type == "s" for c in texts)
+    assert ws["A2"].value == HOSTILE_UNIT and ws["B2"].value == HOSTILE_TITLE
+    assert ws["A2"].quotePrefix and ws["B2"].quotePrefix
+    assert [ws.cell(r, 3).value for r in range(2, 6)] == [-3, 5, 0, 7]
+    assert ws.cell(2, 3).data_type == "n"
+
+
+def test_csv_escapes_formula_like_text_as_owasp_recommends() -> None:
+    rows = list(csv.reader(io.StringIO(export.table_csv(_hostile_frame()).decode("utf-8-sig"))))
+    assert rows[1] == ["'" + HOSTILE_UNIT, "'" + HOSTILE_TITLE, "-3"]
+    assert rows[2][:2] == ["'@SUM(A1)", "'+1"] and rows[3][0] == "'\tx"
+    assert rows[4] == ["普通镇", "报告", "7"]
+
+
+def test_caption_shows_a_markdown_image_unit_as_text() -> None:
+    unit = "![x](https://example.org/i.png)<b>镇"
+    df = pd.DataFrame({"unit": [unit, "乙镇"], "new_received": [9, 1]})
+    caption = captions.caption_top("new_received", "新收申请")(df)
+    assert not re.search(r"(?<!\\)[!\[\]()<>]", caption)  # every markup character is backslash-escaped
+    assert captions.plain(caption).startswith(f"新收申请最高的是{unit}")

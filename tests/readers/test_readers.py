@@ -518,9 +518,9 @@ def test_read_path_limits(tmp_path: Path) -> None:
     empty.touch()
     with pytest.raises(ReadError, match="文件为空"):
         files.read_path(empty)
-    with pytest.raises(ReadError, match="不是文件"):
+    with pytest.raises(ReadError, match="不是普通文件（文件夹）"):
         files.read_path(tmp_path)
-    with pytest.raises(ReadError, match="无法读取文件"):
+    with pytest.raises(ReadError, match="文件不存在：missing.txt"):
         files.read_path(tmp_path / "missing.txt")
 
 
@@ -554,3 +554,26 @@ def test_markdown_with_an_embedded_html_table_reads_the_table_as_a_grid() -> Non
     grids = [b for b in doc.blocks if isinstance(b, TableBlock)]
     assert doc.format == "md" and grids and grids[0].rows[0] == ["规章", "1", "", "3"]
     assert [b.text for b in doc.blocks if isinstance(b, TextBlock)] == ["## 二、主动公开政府信息情况", "", "尾"]
+
+
+TRADITIONAL = ("某某區2021年政府信息公開工作年度報告\n一、總體情況\n本年度共收到政府信息公開申請12件，"
+               "其中自然人申請10件。\n二、主動公開政府信息情況\n")
+
+
+def test_big5_text_is_read_as_big5_not_as_gb18030_mojibake() -> None:
+    data = TRADITIONAL.encode("big5")
+    assert data.decode("gb18030") != TRADITIONAL  # the old order took it for GB18030
+    assert txt.decode(data) == TRADITIONAL
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_text_not_binary(encoding: str) -> None:
+    sample = PINGCHANGGUAN.read_text(encoding="utf-8")
+    data = sample.encode(encoding)
+    assert not data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    assert txt.decode(data) == sample
+
+
+def test_gbk_simplified_text_still_reads_as_gb18030() -> None:
+    sample = PINGCHANGGUAN.read_text(encoding="utf-8")
+    assert txt.decode(sample.encode("gbk", errors="ignore")) == sample.encode("gbk", errors="ignore").decode("gbk")

@@ -4,6 +4,7 @@ outcomes, with common.ProgressBar on stderr."""
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--year", type=int, help="报告年度，用于本批全部文件")
     p.add_argument("--units", type=Path, help="单位表 CSV（列：file, unit, district, kind）")
     p.add_argument("--demo", action="store_true", help="导入自带的示例报告 data/reports/")
-    p.add_argument("--rebuild", action="store_true", help="从头重建数据库（旧文件保留为 .damaged）")
+    p.add_argument("--rebuild", action="store_true", help="从报告文件夹重建数据库（旧文件保留为 .bak1、.bak2…）")
     p.add_argument("--workers", type=int, help="并行解析的进程数（默认：CPU 核数）")
     p.set_defaults(run=run_ingest)
 
@@ -53,16 +54,29 @@ def run_ingest(args: argparse.Namespace) -> int:
     if not result.files:
         return fail("没有找到可导入的文件（支持 .txt .html .htm .docx .pdf）")
     print(format_outcomes(result.files))
-    print(f"\n数据库：{db}；共 {len(result.files)} 个文件，失败 {len(result.failed)} 个")
+    for name, reason in result.skipped:
+        print(f"已跳过：{printable(name)}（{reason}）")
+    print(f"\n数据库：{printable(db)}；共 {len(result.files)} 个文件，失败 {len(result.failed)} 个"
+          + (f"，跳过 {len(result.skipped)} 项" if result.skipped else ""))
     return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: object) -> str:
+    """A name for the terminal: control characters (ANSI escapes, bidi overrides) removed, so a file name cannot
+    move the cursor, recolour or rewrite the table."""
+    return _CONTROL.sub("", str(text))
 
 
 def format_outcomes(files: Sequence[FileOutcome]) -> str:
     header = ["文件", "结果", "单位", "年度", "模板", "错误", "警告", "提示", "原因"]
     rows = [
         [
-            f.source, OUTCOME_LABELS[f.outcome], f.unit or "", str(f.year or ""), f.template or "",
-            *(str(f.problems.get(s, "")) for s in ("error", "warning", "info")), f.reason or "",
+            printable(f.source), OUTCOME_LABELS[f.outcome], printable(f.unit or ""), str(f.year or ""),
+            f.template or "", *(str(f.problems.get(s, "")) for s in ("error", "warning", "info")),
+            printable(f.reason or ""),
         ]
         for f in files
     ]  # fmt: skip

@@ -9,6 +9,20 @@ import pandas as pd
 
 from ..charts.catalogue import TOP_UNITS
 
+_MARKUP = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def escaped(text: object) -> str:
+    """A name from a report (unit, reason label) inside a caption: shown as written in markdown or HTML, never
+    as markup (an image, a link, a tag)."""
+    return _MARKUP.sub(r"\\\1", str(text))
+
+
+def plain(caption: str) -> str:
+    """A caption back as plain text (for PDF slides, which escape HTML themselves)."""
+    return re.sub(r"\\(.)", r"\1", caption)
+
+
 # ---- numbers in words ---------------------------------------------------------------------------
 
 
@@ -61,10 +75,10 @@ def caption_top(column: str, what: str, percent: bool = False) -> Callable[[pd.D
         d = df.dropna(subset=[column]).sort_values(column, ascending=False)
         fmt = _pct if percent else (lambda v: f"{_n(v)}件")
         top = d.iloc[0]
-        text = f"{what}最高的是{top['unit']}（{fmt(top[column])}）"
+        text = f"{what}最高的是{escaped(top['unit'])}（{fmt(top[column])}）"
         if len(d) > 1:
             low = d.iloc[-1]
-            text += f"，最低的是{low['unit']}（{fmt(low[column])}）"
+            text += f"，最低的是{escaped(low['unit'])}（{fmt(low[column])}）"
         if not percent and len(d) > 3 and d[column].sum() > 0:
             share = d[column].head(3).sum() / d[column].sum()
             text += f"；前三名占全部的{share:.1%}"
@@ -90,15 +104,15 @@ def caption_outcomes_unit(df: pd.DataFrame) -> str:
     note = f"图中为办理总数最多的{shown}个单位（共{total}个）。" if shown < total else ""
     if d.empty:
         return note + "所选单位没有予以公开或部分公开的申请。"
-    return note + (f"予以公开和部分公开的比例最高的是{d.index[-1]}（{_pct(d.iloc[-1])}），"
-                   f"最低的是{d.index[0]}（{_pct(d.iloc[0])}）。")
+    return note + (f"予以公开和部分公开的比例最高的是{escaped(d.index[-1])}（{_pct(d.iloc[-1])}），"
+                   f"最低的是{escaped(d.index[0])}（{_pct(d.iloc[0])}）。")
 
 
 def caption_reasons(df: pd.DataFrame) -> str:
     top = df.sort_values("requests", ascending=False).iloc[0]
     total = df["requests"].sum()
     label = re.sub(r"^\s*[\d一二三四五六七八九十]+\s*[.、．]\s*", "", str(top["label"]))
-    return (f"不予公开与无法提供共{_n(total)}件，最常见的理由是“{label}”"
+    return (f"不予公开与无法提供共{_n(total)}件，最常见的理由是“{escaped(label)}”"
             f"（{_n(top['requests'])}件，占{top['requests'] / total:.1%}）。")
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from .captions import plain
 from .images import ExportError
 
 
@@ -107,9 +108,9 @@ def pack_pptx(pack: Pack) -> bytes:
         _ppt_box(slide, 0.5, 0.25, PPT_W - 1.0, 0.7, [s.title], 26, bold=True)
         if s.image is not None:
             _ppt_picture(slide, s.image, 0.5, 1.0, PPT_W - 1.0, 5.3)
-            _ppt_box(slide, 0.6, 6.4, PPT_W - 1.2, 0.9, [s.caption], 16)
+            _ppt_box(slide, 0.6, 6.4, PPT_W - 1.2, 0.9, [plain(s.caption)], 16)
         else:
-            _ppt_box(slide, 0.5, 0.95, PPT_W - 1.0, 0.5, [s.caption], 16)
+            _ppt_box(slide, 0.5, 0.95, PPT_W - 1.0, 0.5, [plain(s.caption)], 16)
             _ppt_table(slide, s, 0.5, 1.55, PPT_W - 1.0)
     buf = io.BytesIO()
     prs.save(buf)
@@ -166,9 +167,9 @@ def pack_pdf(pack: Pack) -> bytes:
         story += [PageBreak(), Paragraph(escape(s.title), styles["h"])]
         if s.image is not None:
             story.append(_pdf_image(Image, s.image, doc.width, doc.height - 3.2 * cm))
-            story.append(Paragraph(escape(s.caption), styles["caption"]))
+            story.append(Paragraph(escape(plain(s.caption)), styles["caption"]))
         else:
-            story += [Paragraph(escape(s.caption), styles["note"]), _pdf_table(s, styles, doc.width)]
+            story += [Paragraph(escape(plain(s.caption)), styles["note"]), _pdf_table(s, styles, doc.width)]
     with _binary_streams():
         doc.build(story)
     return buf.getvalue()

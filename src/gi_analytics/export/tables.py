@@ -25,9 +25,32 @@ def labelled(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.Da
     return df[cols].rename(columns=dict(labels))
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula (OWASP)
+
+
+def is_formula_like(value: object) -> bool:
+    """A text that Excel, LibreOffice or Google Sheets could run as a formula; numbers never are."""
+    return isinstance(value, str) and value.startswith(_FORMULA_STARTS)
+
+
+def csv_safe(value: object) -> object:
+    """OWASP CSV-injection escaping: a formula-like text gets a leading single quote; other values as they are."""
+    return "'" + value if is_formula_like(value) else value  # type: ignore[operator]
+
+
+def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns and headers escaped; numeric columns untouched (a negative number stays a number)."""
+    out = df.rename(columns=lambda c: csv_safe(str(c)))
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(csv_safe)
+    return out
+
+
 def table_csv(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly."""
-    text = labelled(df, labels).to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly; no cell can run as a formula."""
+    data = _csv_frame(labelled(df, labels))
+    text = data.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 
@@ -64,6 +87,7 @@ def table_xlsx(df: pd.DataFrame, labels: Mapping[str, str] | None = None, sheet:
     ws.append([str(c) for c in data.columns])
     for row in data.itertuples(index=False, name=None):
         ws.append([_excel_value(v) for v in row])
+    _as_text(ws)
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -73,6 +97,16 @@ def table_xlsx(df: pd.DataFrame, labels: Mapping[str, str] | None = None, sheet:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _as_text(ws: Any) -> None:
+    """openpyxl stores any string starting with "=" as a formula: type such cells as strings, shown with a
+    quote prefix so Excel keeps them text when edited."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if is_formula_like(cell.value):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def table_downloads(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> dict[str, bytes]:

@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -19,7 +22,7 @@ from pathlib import Path
 
 from ..parse import parse_document
 from ..readers import ReadError
-from ..readers.files import MAX_BYTES, SUPPORTED_SUFFIXES, read_bytes
+from ..readers.files import SUPPORTED_SUFFIXES, read_bytes, read_regular
 from ..store import write as store
 from ..store.records import FileOutcome, Outcome, ParsedFile, StoreError
 from .derive import derive
@@ -29,7 +32,9 @@ from .stock import with_stock_rule
 Progress = Callable[[int, int, str], None]  # (done, total, file name)
 DEMO_REPORTS = Path(__file__).resolve().parents[3] / "data" / "reports"  # the bundled demo district
 DEMO_UNITS = DEMO_REPORTS / "units.csv"
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 POOL_THRESHOLD = 40  # below this many files, parsing in-process is faster than starting a pool
+PARSE_SECONDS = 60.0  # per file; the slowest real report parses in ~2 s
 MAX_UPLOAD_FILES = 500  # one upload batch; each file is also capped at ingest.files.MAX_BYTES
 
 
@@ -38,6 +43,7 @@ class IngestResult:
     db_path: Path
     files: list[FileOutcome] = field(default_factory=list)
     changed: bool = False
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (folder or link, Chinese reason), not read
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -55,7 +61,7 @@ def read_and_parse(name: str, data: bytes | None = None, path: str | None = None
     """Read one file (from `data`, or from `path` on disk) and parse it. Never raises."""
     try:
         if data is None:
-            data = _read_file(Path(path or name))
+            data = read_regular(Path(path or name))
         item = ParsedFile(source=name, content_hash=hashlib.sha256(data).hexdigest(), data=data)
         document = read_bytes(data, name)
         item.format = document.format
@@ -67,28 +73,45 @@ def read_and_parse(name: str, data: bytes | None = None, path: str | None = None
     return item
 
 
-def _read_file(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"文件过大：{size / 2**20:.1f} MB（上限 {MAX_BYTES / 2**20:.0f} MB）")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ReadError("文件不存在") from None
-    except PermissionError:
-        raise ReadError("没有读取权限") from None
-    except OSError as exc:
-        raise ReadError(f"无法读取文件：{exc.strerror or exc}") from None
-
-
 def _failed_item(name: str, data: bytes | None, reason: str) -> ParsedFile:
     digest = hashlib.sha256(data).hexdigest() if data is not None else None
     return ParsedFile(source=name, content_hash=digest, reason=reason)
 
 
+class _OverBudget(BaseException):  # not an Exception: read_and_parse's catch-all must let it through
+    pass
+
+
+def _over_budget(signum: int, frame: object) -> None:
+    raise _OverBudget
+
+
+@contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """SIGALRM after `seconds` (main thread only: a pool worker, the CLI); elsewhere no limit is set."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _over_budget)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _parse_within_budget(name: str, path: str) -> ParsedFile:
+    try:
+        with _time_budget(PARSE_SECONDS):
+            return read_and_parse(name, path=path)
+    except _OverBudget:
+        return _failed_item(name, None, f"解析超过 {PARSE_SECONDS:g} 秒的时限，已跳过：{name}")
+
+
 def _parse_task(task: tuple[str, str, bool]) -> ParsedFile:
     name, path, keep_data = task
-    item = read_and_parse(name, path=path)
+    item = _parse_within_budget(name, path)
     if not keep_data:
         item.data = None  # saves sending the bytes back from a worker
     return item.slim()
@@ -96,15 +119,34 @@ def _parse_task(task: tuple[str, str, bool]) -> ParsedFile:
 
 def expand_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given, and every supported file under each folder (recursively), in a stable order."""
-    out: list[Path] = []
+    return scan_paths(paths)[0]
+
+
+def scan_paths(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """(files, skipped): the files to read, and the folders and links under the folders given that could not
+    be followed, each with a Chinese reason (an unreadable folder, a link to nothing, a FIFO named .txt)."""
+    files: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
-            out.extend(sorted(found))
-        else:
-            out.append(path)
-    return out
+        files.extend(sorted(_scan_folder(path, skipped)) if path.is_dir() else [path])
+    return files, skipped
+
+
+def _scan_folder(root: Path, skipped: list[tuple[Path, str]]) -> Iterator[Path]:
+    def unreadable(exc: OSError) -> None:
+        skipped.append((Path(exc.filename), f"无法打开文件夹：{exc.strerror or exc}"))
+
+    for folder, _dirs, names in os.walk(root, onerror=unreadable):
+        for entry in (Path(folder) / name for name in names):
+            if entry.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if entry.is_file():
+                yield entry
+            elif entry.is_symlink() and not entry.exists():
+                skipped.append((entry, "链接指向的文件不存在"))
+            else:
+                skipped.append((entry, "不是普通文件"))
 
 
 def _display_name(path: Path, roots: Sequence[Path]) -> str:
@@ -124,9 +166,35 @@ def _parsers(workers: int | None, count: int) -> Iterator[ProcessPoolExecutor | 
         yield None
         return
     # forked explicitly (Python 3.14 defaults to forkserver, which re-imports the caller's main script: app.py)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         pool.submit(int).result()  # a fork-started pool starts all its workers with its first task
         yield pool
+
+
+def _die_with_parent(parent: int) -> None:
+    """In each worker: be killed when the ingest dies, SIGKILL included (Linux PR_SET_PDEATHSIG; elsewhere a
+    thread polls the parent). Without this a killed ingest left its workers parsing for ever."""
+    if not _set_parent_death_signal():
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the ingest died before the signal was set
+        os._exit(1)
+
+
+def _set_parent_death_signal() -> bool:
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):  # not Linux
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _parse_all(
@@ -165,11 +233,24 @@ def ingest_paths(
 ) -> IngestResult:
     """Ingest files and folders into the database at `db_path` in one atomic write."""
     roots = [Path(p) for p in paths]
+    if rebuild:
+        _only_folders(roots)
     resolver = make_resolver(unit, year, district, units_csv)
-    files = expand_paths(roots)
+    files, skipped = scan_paths(roots)
     tasks = [(_display_name(p, roots), str(p), keep_originals) for p in files]
     with _parsers(workers, len(tasks)) as pool:
-        return _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
+        result = _store(_parse_all(tasks, progress, pool), resolver, db_path, keep_originals, rebuild)
+    result.skipped = [(_display_name(p, roots), reason) for p, reason in skipped]
+    return result
+
+
+def _only_folders(roots: Sequence[Path]) -> None:
+    """A rebuild starts from every report: refuse single files (a rebuild from one file kept one report)."""
+    files = [p for p in roots if not p.is_dir()]
+    if files or not roots:
+        named = "、".join(str(p) for p in files) or "（未给出）"
+        raise IngestError(f"重建数据库只能从报告文件夹开始（gi-analytics ingest --rebuild 报告文件夹），"
+                          f"不是文件夹：{named}")
 
 
 def ingest_bytes(

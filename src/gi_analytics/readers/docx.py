@@ -16,6 +16,10 @@ MAX_UNZIPPED_BYTES = 200 * 2**20
 MAX_RATIO = 200  # uncompressed/compressed; real .docx files are ~10-30
 MAX_ENTRIES = 10_000
 _RATIO_FLOOR = 20 * 2**20  # ratios are only judged once the content is this large
+# What is parsed as XML (the body, headers, footnotes…): real reports are under 5 MB of it; lxml needs ~20× in
+# memory, and the walk over the body ~0.5 s per MB, so these budgets bound a file to a few seconds.
+MAX_XML_BYTES = 25 * 2**20
+MAX_ELEMENTS = 200_000  # paragraphs + table cells; a long real report has a few thousand
 
 # What zipfile raises on a damaged archive (NotImplementedError: a garbled "version needed" field).
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, EOFError, OSError)
@@ -27,12 +31,14 @@ _NOT_TEXT = frozenset({qn("w:del"), qn("w:moveFrom"), qn("w:txbxContent"), _P})
 
 
 def read(data: bytes, name: str) -> Document:
-    body = _open(data).element.body
+    body = _open(data, name).element.body
+    _check_elements(body, name)
     return Document(name=name, format="docx", blocks=list(_blocks(body)))
 
 
-def check_zip(data: bytes) -> None:
-    """Refuse archives that are not zips, or would inflate to an absurd size (zip bombs)."""
+def check_zip(data: bytes, name: str = "") -> None:
+    """Refuse archives that are not zips, would inflate to an absurd size (zip bombs), or hold more XML than
+    the parse budget allows (a file under the bomb guard that would still take minutes and gigabytes)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -43,10 +49,25 @@ def check_zip(data: bytes) -> None:
     too_big = total > MAX_UNZIPPED_BYTES or (total > _RATIO_FLOOR and total / packed > MAX_RATIO)
     if too_big or len(entries) > MAX_ENTRIES:
         raise ReadError("文件解压后过大，疑似压缩炸弹，已拒绝读取")
+    xml = sum(entry.file_size for entry in entries if entry.filename.lower().endswith((".xml", ".rels")))
+    if xml > MAX_XML_BYTES:
+        raise ReadError(f"Word 文档{_named(name)}的内容解压后有 {xml / 2**20:.0f} MB，超过 "
+                        f"{MAX_XML_BYTES / 2**20:.0f} MB 的上限，已拒绝读取")
 
 
-def _open(data: bytes) -> docx.document.Document:
-    check_zip(data)
+def _named(name: str) -> str:
+    return f"“{name}”" if name else ""
+
+
+def _check_elements(body: etree._Element, name: str) -> None:
+    """Refuse a body with more paragraphs and cells than any report has (each costs Python time to walk)."""
+    for count, _ in enumerate(body.iter(_P, _TC), start=1):
+        if count > MAX_ELEMENTS:
+            raise ReadError(f"Word 文档{_named(name)}的段落和表格单元格超过 {MAX_ELEMENTS:,} 个，已拒绝读取")
+
+
+def _open(data: bytes, name: str = "") -> docx.document.Document:
+    check_zip(data, name)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception:  # python-docx raises many kinds (KeyError, XMLSyntaxError, …) on a broken package

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
@@ -41,16 +43,38 @@ _FORMAT_NAMES = {
 
 def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     """Read a file from disk; ReadError with a Chinese reason when it cannot be read."""
+    return read_bytes(read_regular(path, max_bytes), path.name, max_bytes)
+
+
+def read_regular(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most `max_bytes`. A FIFO, device (/dev/zero), socket or folder is refused
+    without reading: it is opened non-blocking (a FIFO would wait for a writer) and checked on the open handle."""
     try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise ReadError(f"不是文件：{path.name}")
-        if size > max_bytes:
-            raise ReadError(_too_big(size, max_bytes))
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise ReadError(f"文件不存在：{path.name}") from None
+    except PermissionError:
+        raise ReadError(f"没有读取权限：{path.name}") from None
     except OSError as exc:
         raise ReadError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from None
-    return read_bytes(data, path.name, max_bytes)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise ReadError(f"不是普通文件（{_kind(mode)}），已跳过：{path.name}")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ReadError(f"无法读取文件 {path.name}：{exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise ReadError(_too_big(os.stat(path).st_size, max_bytes))
+    return data
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "管道"), (stat.S_ISSOCK, "套接字"),
+             (stat.S_ISCHR, "设备"), (stat.S_ISBLK, "设备"))
+    return next((name for test, name in kinds if test(mode)), "特殊文件")
 
 
 def read_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Document:

@@ -4,8 +4,9 @@ Concurrency: a read-write DuckDB connection locks the file against every other p
 file itself is never opened for writing. An ingest copies it to `<db>.tmp`, applies the whole batch there,
 CHECKPOINTs, closes and swaps it in with `os.replace` (atomic). Readers open the file read-only per use
 through `read_connection`, so they see either the old or the new database, never a half-written one.
-Writers take an exclusive lock on `<db>.lock` so two ingests cannot interleave; a `.tmp` left by a killed
-ingest is removed by the next one.
+Writers take an exclusive lock on `<db>.lock` (named after the real file, symlinks resolved) so two ingests
+cannot interleave; a `.tmp` left by a killed ingest is removed by the next one, a finished `.rebuilt` is put in
+place by it (swap.py).
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ from pathlib import Path
 import duckdb
 
 from .records import StoreError
+from .swap import (
+    free_space_problem,
+    fsync,
+    install_rebuilt,
+    is_disk_full,
+    keep_owner,
+    real_path,
+    rebuilt_path,
+    tmp_path,
+)
 
 READ_RETRY_SECONDS = 2.0
 DatabaseError = duckdb.Error  # what a query may raise besides StoreError (the app shows it, never a traceback)
@@ -113,13 +124,14 @@ def db_version(path: str | os.PathLike[str]) -> str:
         return f"{data_version(con)}-{mtime}"
 
 
-def tmp_path(path: Path) -> Path:
-    return path.with_name(path.name + ".tmp")
-
-
 def _leftovers(path: Path) -> list[Path]:
     tmp = tmp_path(path)
     return [tmp, tmp.with_name(tmp.name + ".wal")]
+
+
+def _remove_leftovers(path: Path) -> None:
+    for leftover in _leftovers(path):
+        leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -132,14 +144,6 @@ def _writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @dataclass
 class WriteTxn:
     con: duckdb.DuckDBPyConnection
@@ -150,31 +154,59 @@ class WriteTxn:
 def write_connection(path: str | os.PathLike[str], *, rebuild: bool = False) -> Iterator[WriteTxn]:
     """Copy-on-write access: changes go to `<db>.tmp`, swapped in on success when `txn.changed` is set.
 
-    `rebuild=True` starts from an empty database (the old file, if damaged, is left as `<db>.damaged`).
+    `path` is resolved first (a symlink stays a link; the real file is updated). `rebuild=True` starts from an
+    empty database; the old file is kept as a numbered backup (swap.py). Any failure, disk full included, leaves
+    the database as it was and no temporary file.
     """
-    path = Path(path)
+    path = real_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(path):
-        for leftover in _leftovers(path):
-            leftover.unlink(missing_ok=True)
+        if rebuilt_path(path).exists():  # a rebuild finished but was killed before its swap
+            install_rebuilt(path, damaged=not _healthy(path))
+        _remove_leftovers(path)
+        if (problem := free_space_problem(path)) is not None:
+            raise StoreError(problem)
         tmp = tmp_path(path)
-        if path.exists() and not rebuild:
-            shutil.copyfile(path, tmp)
-        txn = WriteTxn(_open_for_write(tmp, path), changed=not path.exists() or rebuild)
+        txn = None
         try:
+            if path.exists() and not rebuild:
+                shutil.copyfile(path, tmp)
+            txn = WriteTxn(_open_for_write(tmp, path), changed=not path.exists() or rebuild)
             ensure_schema(txn.con)
             yield txn
             if txn.changed:
                 _bump_data_version(txn.con)
             txn.con.execute("CHECKPOINT")
         except BaseException as exc:
-            txn.con.close()
-            tmp.unlink(missing_ok=True)
-            if _is_damage(exc):
-                raise _damaged(path) from exc
-            raise
+            if txn is not None:
+                txn.con.close()
+            _remove_leftovers(path)
+            error = _write_error(exc, path)
+            if error is exc:
+                raise
+            raise error from exc
         txn.con.close()
         _swap(tmp, path, txn.changed, rebuild)
+
+
+def _write_error(exc: BaseException, path: Path) -> BaseException:
+    if is_disk_full(exc):
+        return StoreError(f"磁盘空间不足，无法写入数据库 {path}；数据库未改变，请清理磁盘后重新导入")
+    if _is_damage(exc):
+        return _damaged(path)
+    return exc
+
+
+def _healthy(path: Path) -> bool:
+    """The file opens as a DuckDB database and every block of every table reads (a cut file opens fine)."""
+    try:
+        with read_connection(path) as con:
+            tables = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+            for table in tables:
+                con.execute(f'SELECT max(hash(COLUMNS(*))) FROM "{table}"').fetchall()
+    except (StoreError, duckdb.Error):
+        return False
+    return True
 
 
 def _has_duckdb_magic(file: Path) -> bool:
@@ -204,10 +236,27 @@ def _swap(tmp: Path, path: Path, changed: bool, rebuild: bool) -> None:
     if not changed:
         tmp.unlink(missing_ok=True)
         return
-    if rebuild and path.exists():
-        os.replace(path, path.with_name(path.name + ".damaged"))
-    _fsync(tmp)
+    fsync(tmp)
+    if rebuild:
+        _check_rebuilt(tmp, path)
+        damaged = path.exists() and not _healthy(path)
+        os.replace(tmp, rebuilt_path(path))  # from here the rebuild is complete: no later writer deletes it
+        install_rebuilt(path, damaged)
+        return
+    keep_owner(tmp, path)
     os.replace(tmp, path)
+
+
+def _check_rebuilt(tmp: Path, path: Path) -> None:
+    """A rebuild replaces the database only with one that opens and holds reports."""
+    try:
+        with read_connection(tmp) as con:
+            reports = con.execute("SELECT count(*) FROM reports").fetchall()[0][0]
+    except (StoreError, duckdb.Error):
+        reports = 0
+    if not reports:
+        _remove_leftovers(path)
+        raise StoreError(f"重建得到的数据库没有任何报告，已放弃；原数据库 {path} 未改变")
 
 
 def _bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
