@@ -210,7 +210,7 @@ def test_report_page_shows_the_publication_date_and_the_printed_name(tmp_path, m
     from gi_analytics.ingest import pipeline as importer
 
     db = tmp_path / "real.duckdb"
-    opening = Path(__file__).parent / "fixtures" / "real-openings" / "03.txt"
+    opening = Path(__file__).parents[1] / "fixtures" / "real-openings" / "03.txt"
     assert importer.ingest_bytes([(opening.name, opening.read_bytes())], db).ok
     at = open_app(db, monkeypatch, "pages/report.py")
     assert any("发布日期：2020-01-07" in c.value and "武清区泗村店镇" in c.value for c in at.caption)

@@ -92,6 +92,11 @@ def report_query(fn: Callable[..., Any], *args: Any) -> Any:
     return guarded(lambda: _cached_report(fn.__name__, path, version(path), args))
 
 
+def unchecked_note(totals: Any) -> str:
+    """The checks that could not run, said apart from the errors and warnings."""
+    return f"{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]} {totals.not_evaluated} 项（不计入错误和警告）"
+
+
 def guarded(run: Callable[[], Any]) -> Any:
     """Turn database failures into a Chinese message with the way out; never a traceback."""
     try:
