@@ -30,6 +30,9 @@ cols = st.columns([2, 1, 3])
 unit = cols[0].selectbox("单位", units, key="r_unit")
 years = list(index[index["unit"] == unit]["year"])
 if st.session_state.get("r_year") not in years:
+    if qp.get("r_unit") == unit and qp.get("r_year"):  # a link to a year with no report: say so, never hide it
+        st.warning(f"{ui.md_escape(unit)} {ui.md_escape(qp['r_year'])}年度没有报告；下面显示该单位最近一年的报告。",
+                   icon=":material/block:")
     st.session_state["r_year"] = years[0]
 year = cols[1].selectbox("年度", years, key="r_year")
 qp["r_unit"], qp["r_year"] = unit, str(year)

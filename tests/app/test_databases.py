@@ -42,3 +42,11 @@ def test_chooser_lists_the_data_folder_and_opens_one_by_name(small_db, empty_db,
     assert at.selectbox(key="f_db").options == ["默认数据库", "empty", "本区"]  # empty_db: same folder
     assert at.selectbox(key="f_db").value == "本区"
     assert any("暂无数据" in i.value for i in at.info)  # the empty database is open
+
+
+def test_a_link_to_a_missing_report_says_that_year_has_none(small_db, monkeypatch):
+    at = run(small_db.path, monkeypatch)
+    unit = at.switch_page("pages/report.py").run().selectbox(key="r_unit").value
+    at = run(small_db.path, monkeypatch, r_unit=unit, r_year="1990")
+    at.switch_page("pages/report.py").run()
+    assert any("1990年度没有报告" in w.value for w in at.warning), [w.value for w in at.warning]
