@@ -237,3 +237,13 @@ def test_check_reads_the_findings_of_the_default_database(tmp_path: Path) -> Non
     done = run("check", "--format", "json", env=env)
     assert done.returncode in (cli.EXIT_OK, cli.EXIT_ERRORS, cli.EXIT_WARNINGS), done.stderr
     assert "report.all_zero" in {row["check"] for row in json.loads(done.stdout)}
+
+
+def test_a_usage_error_has_its_own_exit_code_and_help_is_chinese(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.build_parser().parse_args(["check", "--no-such-option"])
+    assert exit_.value.code == cli.EXIT_USAGE != cli.EXIT_WARNINGS
+    assert "用法有误" in capsys.readouterr().err
+    help_text = cli.build_parser().format_help()
+    assert "用法：" in help_text and "选项" in help_text and "退出码" in help_text
+    assert "usage:" not in help_text and "options:" not in help_text
