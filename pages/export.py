@@ -17,13 +17,16 @@ if options.empty:
 
 tab_pack, tab_one = st.tabs(["会议材料", "单项图表与表格"])
 with tab_pack:
-    chosen = ui.filters().district
+    chosen_f = ui.filters()
+    chosen = chosen_f.district
     cols = st.columns([1, 2])
     district = cols[0].selectbox("区县", options.districts, key="x_district", format_func=pack.district_label,
                                  index=options.districts.index(chosen) if chosen in options.districts else 0)
     years = options.years
-    lo, hi = (cols[1].select_slider("年度", years, value=(years[0], years[-1]), key="x_years")
+    span = (chosen_f.year_from or years[0], chosen_f.year_to or years[-1])  # the sidebar's years to begin with
+    lo, hi = (cols[1].select_slider("年度", years, value=span, key="x_years")
               if len(years) > 1 else (years[0], years[0]))
+    st.caption(f"所选范围：{ui.guarded(lambda: pack.selection_totals(path, district, (int(lo), int(hi)))).text()}")
     parts = st.multiselect("内容", list(pack.PARTS), default=list(pack.PARTS), format_func=pack.PARTS.get,
                            key="x_parts")
     if st.button("生成会议材料", type="primary", icon=":material/slideshow:", disabled=not parts, key="x_build"):

@@ -1,5 +1,7 @@
 """总览: key figures of the latest year with the change against the previous year, and the coverage grid."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from gi_analytics import analytics
@@ -41,10 +43,14 @@ bottom[0].metric("行政复议", num(now["review"]), delta("review"), delta_colo
                  help=f"每百件申请 {num(now['review_rate'], '{:.1f}')} 件")
 bottom[1].metric("行政诉讼", num(now["litigation"]), delta("litigation"), delta_color="inverse",
                  help=f"每百件申请 {num(now['litigation_rate'], '{:.1f}')} 件")
-bottom[2].metric("错误 / 警告", f"{int(now['error'])} / {int(now['warning'])}", delta("error"),
-                 delta_color="inverse", help=f"未通过核对的问题（错误、警告）；另有提示 {int(now['info'])} 条")
-bottom[3].metric(f":gray[{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]}]", int(now["not_evaluated"]),
-                 delta("not_evaluated"), delta_color="off",
+t_now, t_prev = (ui.query(analytics.selection_totals, f=replace(ui.filters(), year_from=int(y), year_to=int(y)))
+                 for y in (now["year"], now["year"] - 1))
+t_prev = t_prev if prev is not None else None
+bottom[2].metric("错误 / 警告", f"{t_now.errors} / {t_now.warnings}",
+                 None if t_prev is None else f"{t_now.errors - t_prev.errors:+d}", delta_color="inverse",
+                 help=f"未通过核对的问题（错误、警告）；有错误的报告 {t_now.reports_with_errors} 份；另有提示 {t_now.infos} 条")
+bottom[3].metric(f":gray[{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]}]", t_now.not_evaluated,
+                 None if t_prev is None else f"{t_now.not_evaluated - t_prev.not_evaluated:+d}", delta_color="off",
                  help="因数据缺失等原因无法执行的核对，不计入错误和警告")
 ui.table_downloads(figures, "主要指标", "key_figures", ui.KEY_FIGURE_LABELS)
 

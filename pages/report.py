@@ -30,6 +30,9 @@ cols = st.columns([2, 1, 3])
 unit = cols[0].selectbox("单位", units, key="r_unit")
 years = list(index[index["unit"] == unit]["year"])
 if st.session_state.get("r_year") not in years:
+    if qp.get("r_unit") == unit and qp.get("r_year"):  # a link to a year with no report: say so, never hide it
+        st.warning(f"{ui.md_escape(unit)} {ui.md_escape(qp['r_year'])}年度没有报告；下面显示该单位最近一年的报告。",
+                   icon=":material/block:")
     st.session_state["r_year"] = years[0]
 year = cols[1].selectbox("年度", years, key="r_year")
 qp["r_unit"], qp["r_year"] = unit, str(year)
@@ -48,9 +51,10 @@ m[0].metric("模板", f"{head['template']}年版" if head["template"] else "未�
 has_period = not (pd.isna(head["period_start"]) or pd.isna(head["period_end"]))  # NaT is truthy
 period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if has_period else "未写明"
 m[1].metric("统计期限", period)
-m[2].metric("错误", int((findings["severity"] == "error").sum()))
-m[3].metric("警告", int((findings["severity"] == "warning").sum()))
-st.caption(ui.report_identity_note(head))
+totals = analytics.finding_totals(findings)
+m[2].metric("错误", totals.errors)
+m[3].metric("警告", totals.warnings)
+st.caption(f"{ui.report_identity_note(head)}　{ui.unchecked_note(totals)}")
 
 tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问题", "正文", "版本与原件"])
 with tab_tables:
@@ -71,7 +75,8 @@ with tab_findings:
         st.success("本报告没有发现问题。", icon=":material/check_circle:")
     for _, f in findings.iterrows():
         icon = {"error": ":material/error:", "warning": ":material/warning:"}.get(f["severity"], ":material/info:")
-        st.markdown(f"{icon} **{f['severity_label']} · {f['title']}**")
+        icon = icon if f["status"] == "failed" else ":material/help:"
+        st.markdown(f"{icon} **{f['result_label']} · {f['title']}**")
         st.text(f["message"])
 with tab_text:
     for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():

@@ -21,11 +21,13 @@ every = ui.query(analytics.findings)
 if ui.empty(every):
     st.stop()
 
-failed = every[every["status"] != analytics.NOT_EVALUATED]
-m = st.columns(4)
-for col, (sev, label) in zip(m, analytics.SEVERITY_LABELS.items(), strict=False):
-    col.metric(label, int((failed["severity"] == sev).sum()), help="未通过的核对")
-m[3].metric(f":gray[{UNCHECKED}]", int(len(every) - len(failed)), help="因数据缺失等原因无法执行的核对，不计入上面的数目")
+totals = analytics.finding_totals(every)
+m = st.columns(5)
+for col, (label, value) in zip(m, (("错误", totals.errors), ("警告", totals.warnings), ("提示", totals.infos)),
+                               strict=False):
+    col.metric(label, value, help="未通过的核对")
+m[3].metric(f":gray[{UNCHECKED}]", totals.not_evaluated, help="因数据缺失等原因无法执行的核对，不计入上面的数目")
+m[4].metric("有错误的报告", totals.reports_with_errors, help="至少有一条错误的报告")
 
 cols = st.columns([2, 2, 3, 3])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -18,7 +20,45 @@ COVERAGE_STATES = {
     "error": "有错误",
     "warning": "有警告",
     "clean": "正常",
+    "unchecked": "未能核对",  # no error or warning, but some checks could not run
 }
+# the one palette of the states, in COVERAGE_STATES' order: every chart of the app and the pack, and its legend
+STATE_COLORS = dict(zip(COVERAGE_STATES.values(),
+                        ("#E0E0E0", "#757575", "#90CAF9", "#C62828", "#F9A825", "#66BB6A", "#B39DDB"), strict=True))
+
+
+@dataclass(frozen=True)
+class Totals:
+    """What counts, everywhere: errors and warnings are FAILED findings of that severity; checks that could not
+    run are `not_evaluated`, never an error; `reports_with_errors` are the reports with at least one error."""
+
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    not_evaluated: int = 0
+    reports_with_errors: int = 0
+
+    def text(self) -> str:
+        """One Chinese sentence for captions, slides and the command line."""
+        return (f"错误{self.errors}条、警告{self.warnings}条、{STATUS_LABELS[NOT_EVALUATED]}{self.not_evaluated}条；"
+                f"有错误的报告{self.reports_with_errors}份")
+
+
+def finding_totals(rows: Iterable[Mapping[str, Any]] | Any) -> Totals:
+    """The one count of findings: `rows` are findings (dicts, or a DataFrame) with `severity`, `status` and,
+    for the reports with errors, `report_id` (None for a finding about a missing report)."""
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    failed = [r for r in records if r["status"] == "failed"]
+    by = {sev: sum(r["severity"] == sev for r in failed) for sev in SEVERITY_LABELS}
+    reports = {_report_key(r) for r in failed if r["severity"] == "error"} - {None}
+    unchecked = sum(r["status"] == NOT_EVALUATED for r in records)
+    return Totals(by["error"], by["warning"], by["info"], unchecked, len(reports))
+
+
+def _report_key(r: Mapping[str, Any]) -> Any:
+    """The report a finding belongs to; None for one about a missing report (no report to count)."""
+    rid = r.get("report_id")
+    return None if rid is None or _missing(rid) else int(rid)
 
 
 def display_width(value: Any) -> int:

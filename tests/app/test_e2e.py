@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -125,3 +127,49 @@ def test_hostile_report_content_is_shown_as_text_and_never_runs(hostile_db, tmp_
         assert page.locator("img[src='x']").count() == 0
         page.screenshot(path=str(tmp_path / "hostile.png"), full_page=True)
         browser.close()
+
+
+def _demo_state(path: Path) -> tuple:
+    from gi_analytics import analytics
+
+    index = analytics.report_index(str(path), analytics.Filters())
+    return len(index), tuple(sorted(set(index["unit"]))), analytics.selection_totals(str(path), analytics.Filters())
+
+
+def test_own_reports_go_to_a_new_database_and_the_demo_stays(demo_db, tmp_path):
+    """Import the two real PDFs into a new database through the import page; the demo is left as it was."""
+    from playwright.sync_api import expect, sync_playwright
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    demo = folder / "gi.duckdb"
+    shutil.copy(demo_db, demo)
+    before = _demo_state(demo)
+    pdfs = sorted(str(p) for p in (ROOT / "tests" / "fixtures" / "real-pdf").glob("*.pdf"))
+    notice = "虚构的示范区县"  # the demo notice
+    with _server(SimpleNamespace(path=demo), tmp_path) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url)
+        expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30_000)
+        page.get_by_role("link", name="导入").click()
+        expect(page.get_by_role("heading", name="导入")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(notice)).to_be_visible(timeout=30_000)
+        page.get_by_label("新数据库的名称").fill("本区")
+        page.get_by_label("新数据库的名称").press("Enter")
+        page.locator("input[type=file]").set_input_files(pdfs)
+        page.get_by_role("button", name="开始导入").click()
+        expect(page.get_by_text("入库 2 个")).to_be_visible(timeout=120_000)
+        expect(page.get_by_text("已新建并打开数据库“本区”")).to_be_visible(timeout=60_000)
+        page.get_by_role("link", name="总览").click()
+        expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30_000)
+        grid = page.locator(".js-plotly-plot").first
+        for unit in ("淮安市洪泽区", "淮安市"):  # as the titles name them
+            expect(grid.get_by_text(unit, exact=True)).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(notice)).to_have_count(0, timeout=30_000)
+        page.goto(url)  # back to the default database: the demo
+        expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(notice)).to_be_visible(timeout=30_000)
+        browser.close()
+    assert (folder / "本区.duckdb").exists()
+    assert _demo_state(demo) == before

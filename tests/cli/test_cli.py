@@ -259,3 +259,11 @@ def test_ingest_summary_names_dangling_links_and_strips_control_characters(tmp_p
     assert "已跳过：断链2021.txt（链接指向的文件不存在）" in done.stdout
     assert "已跳过：管道2021.txt（不是普通文件）" in done.stdout
     assert "共 1 个文件，失败 0 个，跳过 2 项" in done.stdout
+def test_a_usage_error_has_its_own_exit_code_and_help_is_chinese(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        cli.build_parser().parse_args(["check", "--no-such-option"])
+    assert exit_.value.code == cli.EXIT_USAGE != cli.EXIT_WARNINGS
+    assert "用法有误" in capsys.readouterr().err
+    help_text = cli.build_parser().format_help()
+    assert "用法：" in help_text and "选项" in help_text and "退出码" in help_text
+    assert "usage:" not in help_text and "options:" not in help_text

@@ -146,7 +146,7 @@ def _patched(data: bytes, local_at: int, central_at: int, pack: str, value: int)
 
 
 def test_upload_type_and_count_limits() -> None:
-    assert set(uploads.UPLOAD_SUFFIXES) == {"txt", "html", "htm", "docx", "pdf", "zip"}
+    assert set(uploads.UPLOAD_SUFFIXES) == {"txt", "md", "html", "htm", "docx", "pdf", "zip"}  # Markdown too (issue 13)
     many = [(f"{n}.txt", b"x") for n in range(uploads.MAX_FILES + 3)]
     items, refused = uploads.unpack_uploads(many)
     assert len(items) == uploads.MAX_FILES and len(refused) == 3 and "上限" in refused[0][1]

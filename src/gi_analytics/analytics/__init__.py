@@ -2,7 +2,15 @@
 figures (dashboard), its findings, one report, the texts. `from gi_analytics import analytics` gives them all."""
 
 from ..derived.figures import COUNT_COLUMNS
-from ..labels import COVERAGE_STATES, NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, number_text
+from ..labels import (
+    COVERAGE_STATES,
+    NOT_EVALUATED,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    Totals,
+    finding_totals,
+    number_text,
+)
 from ..store.dashboard import filter_options
 from ..store.selection import FilterOptions, Filters
 from .dashboard import (
@@ -25,7 +33,7 @@ from .dashboard import (
     volume_jumps,
     with_rates,
 )
-from .findings import check_title, findings, report_findings
+from .findings import check_title, findings, report_findings, selection_totals
 from .reports import (
     find_report,
     form_table,
@@ -43,5 +51,5 @@ __all__ = [
     "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
     "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",
-    "report_versions", "totals", "unit_year", "volume_jumps", "with_rates",
+    "report_versions", "selection_totals", "totals", "unit_year", "Totals", "finding_totals", "volume_jumps", "with_rates",
 ]

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import form_spec as form
 from ..checks import BY_ID
-from ..labels import NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, number_text
+from ..labels import NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, Totals, finding_totals, number_text
 from ..store import reports as sql
 from ..store.selection import Filters
 
@@ -38,10 +38,19 @@ def findings(
     return df
 
 
+def selection_totals(path: str, f: Filters) -> Totals:
+    """The selection's totals, by the one definition (labels.finding_totals) every page and export uses."""
+    return finding_totals(sql.selection_findings(path, f))
+
+
 def report_findings(path: str, report_id: int) -> pd.DataFrame:
+    """A report's findings; `result_label` is the severity of a failed one, 未能核对 for one not evaluated."""
     df = sql.report_finding_rows(path, report_id)
+    df["report_id"] = report_id
     df["title"] = df["check_id"].map(check_title)
     df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
+    unchecked = df["status"] == NOT_EVALUATED
+    df["result_label"] = df["severity_label"].where(~unchecked, STATUS_LABELS[NOT_EVALUATED])
     return df
 
 

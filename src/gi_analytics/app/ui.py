@@ -20,6 +20,7 @@ from ..analytics import Filters, text
 from ..charts import plots as charts
 from ..export import pack
 from ..ingest import pipeline as importer
+from . import databases
 
 ALL = "全部"
 REBUILD_HINT = (
@@ -43,7 +44,8 @@ def default_db() -> str:
 
 
 def db_path() -> str:
-    return st.session_state.get("f_db") or default_db()
+    """The file of the chosen database (the chooser holds a name, never a path)."""
+    return databases.path_of(st.session_state.get("f_db") or databases.default_name())
 
 
 def filters() -> Filters:
@@ -90,6 +92,11 @@ def report_query(fn: Callable[..., Any], *args: Any) -> Any:
     """Run a per-report `analytics` query (report_cells, report_sections…), cached by file version."""
     path = db_path()
     return guarded(lambda: _cached_report(fn.__name__, path, version(path), args))
+
+
+def unchecked_note(totals: Any) -> str:
+    """The checks that could not run, said apart from the errors and warnings."""
+    return f"{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]} {totals.not_evaluated} 项（不计入错误和警告）"
 
 
 def guarded(run: Callable[[], Any]) -> Any:
@@ -218,7 +225,7 @@ def _save_query_params(f: Filters, years: tuple[int, ...]) -> None:
         if years and (f.year_from, f.year_to) != (years[0], years[-1])
         else None,
         "template": f.template,
-        "db": st.session_state.get("f_db") or None,
+        "db": None if st.session_state.get("f_db") in (None, databases.default_name()) else st.session_state["f_db"],
     }
     for key, value in values.items():
         if value:
@@ -238,17 +245,7 @@ def _valid(key: str, allowed: tuple, default: Any) -> None:
 
 
 def _db_widget() -> str:
-    with st.sidebar.expander("数据库", icon=":material/database:"):
-        if "f_db" not in st.session_state and st.query_params.get("db"):
-            st.session_state["f_db"] = st.query_params["db"]
-        st.text_input(
-            "数据库文件",
-            key="f_db",
-            placeholder=default_db(),
-            help="留空使用默认数据库（环境变量 GI_DB 或 data/gi.duckdb）",
-        )
-        st.caption(f"当前：`{db_path()}`")
-    return db_path()
+    return databases.chooser()
 
 
 def sidebar() -> Filters:
@@ -312,7 +309,8 @@ def _cached_options(path: str, version: str) -> analytics.FilterOptions:
 def ensure_demo_db() -> None:
     """On first start, build the default database from the bundled sample reports, visibly."""
     path = Path(default_db())
-    if path.exists() or st.session_state.get("f_db") or not importer.DEMO_REPORTS.is_dir():
+    chosen = st.session_state.get("f_db") or st.query_params.get("db")
+    if path.exists() or chosen not in (None, databases.default_name()) or not importer.DEMO_REPORTS.is_dir():
         return
     files = importer.expand_paths([importer.DEMO_REPORTS])
     if not files:
@@ -330,9 +328,16 @@ def ensure_demo_db() -> None:
         status.update(label="示例数据已导入", state="complete", expanded=False)
 
 
+def showing_demo() -> bool:
+    """Is the open database the bundled sample (its file, or a copy holding only the demo's district)?"""
+    path = db_path()
+    districts = guarded(lambda: _cached_options(path, version(path))).districts
+    return databases.is_demo(path) or set(districts) - {""} == {databases.DEMO_DISTRICT}
+
+
 def demo_notice() -> None:
     """Say when the data shown is the bundled sample, and how to use one's own reports."""
-    if Path(db_path()).resolve() == store.BUNDLED_DB.resolve():
+    if showing_demo():
         st.sidebar.caption(
             ":material/info: 当前显示的是**示例数据**（虚构的示范区县）。"
             "要分析自己的报告，请在“导入”页上传，或用 `gi-analytics ingest 文件夹 --db 文件` "

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import form_spec as form
+from ..labels import STATE_COLORS
 from . import plots, text
 
 TOP_UNITS = 15  # units in a ranking on a slide
@@ -52,7 +53,8 @@ _CHARTS = [
           lambda d, t, n: plots.trend(d, {"correction_rate": "纠错率"}, t, y_title="", percent=True)),
     Chart("appeals_ranking", "各单位复议与诉讼合计", "appeals", lambda d, t, n: plots.ranking(d, "appeals", t, top=n)),
     Chart("coverage_by_year", "报送情况（按年度）", "quality",
-          lambda d, t, n: plots.stacked_counts(d, "year", "label", "reports", t, list(plots.STATE_COLORS))),
+          lambda d, t, n: plots.stacked_counts(d, "year", "label", "reports", t, list(STATE_COLORS),
+                                              STATE_COLORS)),
     # the pages' own charts (part ""): not in the meeting pack
     Chart("coverage_grid", "报送情况", "", lambda d, t, n: plots.coverage_grid(d, t)),
     Chart("findings_by_check", "各检查项的发现数", "", lambda d, t, n: plots.ranking(d, "total", t, x_title="条", top=n)),

@@ -7,26 +7,19 @@ amber outline, a distinct marker symbol) and names the findings in the hover tex
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import form_spec as form
+from ..labels import STATE_COLORS
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 FLAG_COLORS = {"error": "#C62828", "warning": "#F9A825"}
 FLAG_LABELS = {"error": "含错误的报告", "warning": "含警告的报告"}
 FLAG_SYMBOLS = {"error": "x", "warning": "diamond"}
 PALETTE = ["#1565C0", "#2E7D32", "#6A1B9A", "#EF6C00", "#00838F", "#AD1457", "#5D4037", "#455A64"]
-STATE_COLORS = {
-    "缺失": "#E0E0E0",
-    "空白模板": "#757575",
-    "全零": "#90CAF9",
-    "有错误": "#C62828",
-    "有警告": "#F9A825",
-    "正常": "#66BB6A",
-}
 GROUP_COLORS = dict(
     zip(form.OUTCOME_GROUPS, ["#2E7D32", "#81C784", "#C62828", "#FB8C00", "#8E24AA", "#90A4AE"], strict=True)
 )
@@ -52,6 +45,11 @@ def style(
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else None)
     return fig
+
+
+def year_axis(fig: go.Figure) -> go.Figure:
+    """Years as categories (never "2,021.5"), always in ascending order whatever the traces' order."""
+    return fig.update_xaxes(type="category", categoryorder="category ascending")
 
 
 def _flag_hover(flags: pd.Series) -> list[str]:
@@ -120,7 +118,7 @@ def trend(
             )
         )
     _legend_keys(fig, df, bars=False)
-    fig.update_xaxes(type="category")
+    year_axis(fig)
     return style(fig, title, "年度", y_title, percent)
 
 
@@ -167,34 +165,36 @@ def stacked_shares(df: pd.DataFrame, by: str, title: str) -> go.Figure:
         )
     _legend_keys(fig, df, bars=True)
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category")
+    year_axis(fig) if by == "year" else fig.update_xaxes(type="category")
     return style(fig, title, "年度" if by == "year" else "", "占比", percent=True)
 
 
 def stacked_counts(
-    df: pd.DataFrame, x: str, color: str, value: str, title: str, order: Sequence[str] = ()
+    df: pd.DataFrame, x: str, color: str, value: str, title: str, order: Sequence[str] = (),
+    colors: Mapping[str, str] | None = None,
 ) -> go.Figure:
-    """Stacked bars of counts (e.g. requests per year by applicant type)."""
+    """Stacked bars of counts (e.g. requests per year by applicant type); `colors` fixes a name's colour."""
     fig = go.Figure()
     names = list(order) or list(dict.fromkeys(df[color]))
     for i, name in enumerate(names):
         part = df[df[color] == name]
         if part.empty:
             continue
+        part = part.sort_values(x) if x == "year" else part
         xs = _years(part) if x == "year" else list(part[x])
         fig.add_trace(
             go.Bar(
                 x=xs,
                 y=part[value],
                 name=name,
-                marker={"color": PALETTE[i % len(PALETTE)], "line": _bar_outline(part)},
+                marker={"color": (colors or {}).get(name, PALETTE[i % len(PALETTE)]), "line": _bar_outline(part)},
                 customdata=_flag_hover(part["flag_text"]) if "flag_text" in part else None,
                 hovertemplate=f"%{{x}}<br>{name}：%{{y:,.0f}}件%{{customdata}}<extra></extra>",
             )
         )
     _legend_keys(fig, df, bars=True)
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(type="category")
+    year_axis(fig) if x == "year" else fig.update_xaxes(type="category")
     return style(fig, title, "年度" if x == "year" else "", "件")
 
 
@@ -215,7 +215,7 @@ def grouped_counts(df: pd.DataFrame, columns: dict[str, str], title: str, x: str
         )
     _legend_keys(fig, df, bars=True)
     fig.update_layout(barmode="group")
-    fig.update_xaxes(type="category")
+    year_axis(fig) if x == "year" else fig.update_xaxes(type="category")
     return style(fig, title, "年度" if x == "year" else "", "件")
 
 

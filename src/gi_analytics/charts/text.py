@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .plots import style
+from .plots import style, year_axis
 
 
 def heatmap(m: pd.DataFrame, title: str, colorscale: str = "Blues") -> go.Figure:
@@ -23,7 +23,7 @@ def section_lengths(lengths: pd.DataFrame, title: str) -> go.Figure:
     """Characters of one section per unit (a line each) over the years."""
     fig = go.Figure([go.Scatter(x=g["year"].astype(str), y=g["length"], name=u, mode="lines+markers")
                      for u, g in lengths.groupby("unit")])
-    fig.update_xaxes(type="category")
+    year_axis(fig)
     return style(fig, title, "年度", "字")
 
 

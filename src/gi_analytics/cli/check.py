@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..labels import SEVERITY_LABELS
+from ..labels import SEVERITY_LABELS, Totals, finding_totals
 from .common import add_db_argument
 
 if TYPE_CHECKING:
@@ -33,11 +33,9 @@ def load(db: Path, unit: str | None, year: int | None, severity: str) -> pd.Data
     return check_findings(db, unit, year, severity)
 
 
-def exit_code(df: pd.DataFrame) -> int:
-    failed = df[df["status"] == "failed"]
-    if (failed["severity"] == "error").any():
-        return 1
-    return 2 if len(df) and ((failed["severity"] == "warning").any() or (df["status"] != "failed").any()) else 0
+def exit_code(totals: Totals) -> int:
+    """1 errors, 2 warnings only, 0 otherwise: checks that could not run are neither."""
+    return 1 if totals.errors else 2 if totals.warnings else 0
 
 
 def run_check_command(args: argparse.Namespace) -> int:
@@ -54,6 +52,7 @@ def run_check_command(args: argparse.Namespace) -> int:
         print(f"无法读取检查结果：{exc}", file=sys.stderr)
         return 3
     records = json.loads(df.to_json(orient="records", force_ascii=False, date_format="iso"))
+    totals = finding_totals(records)
     if args.format == "json":
         print(json.dumps(records, ensure_ascii=False, indent=1))
     elif args.format == "csv":
@@ -66,4 +65,6 @@ def run_check_command(args: argparse.Namespace) -> int:
             title = BY_ID[r["check"]].title_zh if r["check"] in BY_ID else r["check"]
             state = "" if r["review_status"] == "待核实" else f"（{r['review_status']}）"
             print(f"[{level}] {r['id']} {r['unit']} {r['year']}年 {title}（{r['check']}）{state}：{r['message']}")
-    return exit_code(df)
+    summary = f"合计：{totals.text()}；提示{totals.infos}条"
+    print(summary, file=sys.stdout if args.format == "table" else sys.stderr)
+    return exit_code(totals)

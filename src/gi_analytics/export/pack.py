@@ -67,7 +67,12 @@ class Source:
 
     @cached_property
     def findings(self) -> pd.DataFrame:
-        return analytics.findings(self.db, self.f, severities=("error", "warning"))
+        """Every finding of the selection: failed and not evaluated (see `totals`)."""
+        return analytics.findings(self.db, self.f)
+
+    @cached_property
+    def totals(self) -> analytics.Totals:
+        return analytics.finding_totals(self.findings)
 
 
 # ---- chart data ---------------------------------------------------------------------------------
@@ -205,6 +210,11 @@ def selection(db: str, district: str, years: tuple[int, int]) -> Filters:
     return Filters(district=district, year_from=years[0], year_to=years[1])
 
 
+def selection_totals(db: str, district: str, years: tuple[int, int]) -> analytics.Totals:
+    """The totals of the pack's selection, as its 各单位主要问题 slide states them."""
+    return analytics.selection_totals(db, selection(db, district, years))
+
+
 def _paginate(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]], caption: str,
               widths: tuple[float, ...]) -> list[Slide]:
     chunks = [rows[i:i + ROWS_PER_SLIDE] for i in range(0, len(rows), ROWS_PER_SLIDE)] or [[]]
@@ -235,6 +245,7 @@ def _years_text(years: pd.Series) -> str:
 
 def unit_findings(findings: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """Per unit: errors, warnings and its most frequent checks ("标题×n"), worst units first."""
+    findings = findings[(findings["status"] == "failed") & findings["severity"].isin(["error", "warning"])]
     if findings.empty:
         return pd.DataFrame(columns=["unit", "error", "warning", "top"])
     counts = findings.pivot_table(index="unit", columns="severity", values="check_id", aggfunc="size",
@@ -250,11 +261,11 @@ def unit_findings(findings: pd.DataFrame, top: int = 3) -> pd.DataFrame:
 def findings_slides(source: Source) -> list[Slide]:
     per_unit = unit_findings(source.findings)
     shown = per_unit.head(MAX_FINDING_UNITS)
+    caption = f"所选范围：{source.totals.text()}。"
     if per_unit.empty:
-        caption = "所选范围内没有错误或警告。"
-    else:
-        caption = (f"{len(per_unit)}个单位共有错误{int(per_unit['error'].sum())}条、警告{int(per_unit['warning'].sum())}条"
-                   + (f"；按问题多少列出前{len(shown)}个单位。" if len(shown) < len(per_unit) else "。"))
+        caption += "没有单位有错误或警告。"
+    elif len(shown) < len(per_unit):
+        caption += f"按问题多少列出前{len(shown)}个单位（共{len(per_unit)}个）。"
     rows = [(u, str(e), str(w), t) for u, e, w, t in
             zip(shown["unit"], shown["error"], shown["warning"], shown["top"], strict=True)]
     return _paginate("各单位主要问题", ("单位", "错误", "警告", "主要问题（检查项×条数）"), rows, caption, (2.2, 0.7, 0.7, 6))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-UPLOAD_SUFFIXES = ("txt", "html", "htm", "docx", "pdf", "zip")
+UPLOAD_SUFFIXES = ("txt", "md", "html", "htm", "docx", "pdf", "zip")
 MAX_FILES = 500
 MAX_FILE_MB = 50
 MAX_ZIP_TOTAL_MB = 300

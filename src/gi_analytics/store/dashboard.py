@@ -100,7 +100,8 @@ def coverage(path: str, f: Filters) -> pd.DataFrame:
         SELECT g.unit_id, g.unit, g.year::BIGINT AS year, x.report_id,
                CASE WHEN x.report_id IS NULL THEN 'missing' WHEN x.blank THEN 'blank'
                     WHEN x.all_zero THEN 'all_zero' WHEN x.errors > 0 THEN 'error'
-                    WHEN x.warnings > 0 THEN 'warning' ELSE 'clean' END AS state,
+                    WHEN x.warnings > 0 THEN 'warning' WHEN x.not_evaluated > 0 THEN 'unchecked'
+                    ELSE 'clean' END AS state,
                coalesce(x.errors + x.warnings, 0)::BIGINT AS problems,
                x.flag, CASE WHEN x.flag IS NOT NULL THEN x.unit || ' ' || x.year || '年：' || x.flag_titles
                             ELSE '' END AS flag_text

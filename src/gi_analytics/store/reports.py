@@ -78,11 +78,11 @@ def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
 
 
 _CHECK_QUERY = """
-SELECT {finding_id} AS id, f.check_id AS "check", f.severity, f.status, u.name AS unit, f.year, f.tbl AS "table",
-       f.row_key AS "row", f.col_key AS "column", f.section_no AS section, f.expected, f.actual, f.message,
-       {review}
-FROM findings f JOIN units u USING (unit_id) {join}
-WHERE ($unit IS NULL OR u.name = $unit) AND ($year IS NULL OR f.year = $year)
+SELECT {finding_id} AS id, f.report_id, f.check_id AS "check", f.severity, f.status, u.name AS unit, f.year,
+       f.tbl AS "table", f.row_key AS "row", f.col_key AS "column", f.section_no AS section, f.expected, f.actual,
+       f.message, {review}
+FROM findings f JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = f.report_id {join}
+WHERE (f.report_id IS NULL OR r.is_current) AND ($unit IS NULL OR u.name = $unit) AND ($year IS NULL OR f.year = $year)
   AND list_position(['error', 'warning', 'info'], f.severity) <= list_position(['error', 'warning', 'info'], $severity)
 ORDER BY u.name, f.year, list_position(['error', 'warning', 'info'], f.severity), f.check_id
 """
