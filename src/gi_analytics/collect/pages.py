@@ -13,10 +13,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..readers.files import sniff
+from ..readers.html import codec_of
 from ..readers.html import decode as decode_html
 from .http import header_param
 
-_GB_FAMILY = {"gb2312", "gbk", "x-gbk", "cp936", "gb18030", "euc-cn"}
 ATTACHMENT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps")
 OLD_WORD_SUFFIXES = (".doc", ".wps")
 # what the body of a report (not of a wrapper page) holds: its section headings and table labels
@@ -38,23 +38,13 @@ def page_text(data: bytes, content_type: str) -> str:
     """The page as text: the charset the Content-Type header declares when it decodes cleanly, else the
     readers' HTML decoding (BOM, <meta charset>, then detection). GBK/GB2312 are read as GB18030."""
     declared = header_param(content_type, "charset")
-    encoding = _encoding(declared) if declared else None
+    encoding = codec_of(declared) if declared else None
     if encoding and not data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             pass  # the header lies: fall back to the page's own declaration
     return decode_html(data)
-
-
-def _encoding(label: str) -> str | None:
-    label = label.strip().lower()
-    if label in _GB_FAMILY:
-        return "gb18030"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
 
 
 def _root(text: str) -> etree._Element | None:

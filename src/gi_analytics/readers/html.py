@@ -71,9 +71,13 @@ def decode(data: bytes) -> str:
 
 def _declared_charset(head: bytes) -> str | None:
     match = _META_CHARSET.search(head)
-    if not match:
-        return None
-    label = match.group(1).decode("ascii", "ignore").lower()
+    return codec_of(match.group(1).decode("ascii", "ignore")) if match else None
+
+
+def codec_of(label: str) -> str | None:
+    """A declared charset label (`<meta charset>`, a Content-Type header) -> the codec that decodes it, GBK and
+    GB2312 as GB18030; None for a label Python does not know."""
+    label = label.strip().lower()
     if label in _GB_FAMILY:
         return "gb18030"
     try:
