@@ -3,7 +3,7 @@
     .venv/bin/python scripts/screenshots.py [--db data/gi.duckdb] [--out docs/screenshots] [--width 1440]
         [--name demo] [--page overview ...]
 
-Starts `streamlit run app.py` on a free port of 127.0.0.1 against the database, opens each page in headless
+Starts the app (`python -m gi_analytics.app`) on a free port of 127.0.0.1 against the database, opens each page in headless
 Chromium (Debian's /usr/bin/chromium, through Playwright), waits until it has drawn, and writes
 `<out>/<name>-<page>.png` (full page). Prints each file with any exception or English text it noticed.
 """
@@ -52,9 +52,7 @@ def server(db: Path, log: Path):
     cmd = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        "app.py",
+        "gi_analytics.app",
         "--server.headless",
         "true",
         "--server.port",
@@ -106,11 +104,17 @@ def shoot(url: str, pages: list[str], out: Path, name: str, width: int) -> list[
 
 def _settle(page, quiet_ms: int = 1500, limit_s: float = 60) -> None:
     """Wait until no spinner shows and the page has stopped changing for `quiet_ms`."""
+    from playwright.sync_api import Error as PlaywrightError
+
     deadline = time.monotonic() + limit_s
     last, stable_since = None, time.monotonic()
     while time.monotonic() < deadline:
-        busy = page.locator("[data-testid='stStatusWidget'], [data-testid='stSpinner']").count()
-        html = page.content()
+        try:
+            busy = page.locator("[data-testid='stStatusWidget'], [data-testid='stSpinner']").count()
+            html = page.content()
+        except PlaywrightError:  # the page is reloading (a fresh server's first visit does so once)
+            page.wait_for_timeout(300)
+            continue
         if html != last or busy:
             last, stable_since = html, time.monotonic()
         elif time.monotonic() - stable_since > quiet_ms / 1000:

@@ -1,4 +1,4 @@
-"""End to end in real headless Chromium: `streamlit run app.py` on a free port, overview -> warnings page."""
+"""End to end in real headless Chromium: the app (`python -m gi_analytics.app`) on a free port, overview -> warnings page."""
 
 from __future__ import annotations
 
@@ -30,11 +30,11 @@ def free_port() -> int:
 
 @contextmanager
 def _server(db, tmp_path: Path):
-    """`streamlit run app.py` on a free local port against `db.path`; yields its URL."""
+    """The app on a free local port against `db.path`; yields its URL."""
     port = free_port()
     env = {**os.environ, "GI_DB": str(db.path), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log = (tmp_path / "streamlit.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+    proc = subprocess.Popen([sys.executable, "-m", "gi_analytics.app", "--server.headless", "true",
                              "--server.port", str(port), "--server.address", "127.0.0.1"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -84,6 +84,33 @@ def test_overview_then_warnings_in_chromium(server, small_db, tmp_path):
         page.screenshot(path=str(tmp_path / "warnings.png"), full_page=True)
         browser.close()
     assert (tmp_path / "warnings.png").stat().st_size > 10_000
+
+
+def test_a_fresh_servers_first_visit_opens_inside_the_app(server, small_db):
+    """A fresh server's first session starts in Streamlit's mode for a pages/ folder (English file names as the
+    navigation, "Page not found" for /compare): the launcher switches it off, so a shared link opens as shared."""
+    from playwright.sync_api import expect, sync_playwright
+
+    unit = small_db.units[0]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        english = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: english.extend(
+            word for word in ("Page not found", "import_reports") if word.encode() in _bytes(frame))))
+        for address, heading in ((f"{server}/compare", "文本对比"),
+                                 (f"{server}/report?r_unit={unit}&r_year={small_db.years[-1]}", "报告详情")):
+            page.goto(address)
+            expect(page.get_by_role("heading", name=heading)).to_be_visible(timeout=30_000)
+            expect(page.locator("[data-testid='stSidebarNav']").get_by_text("一致性警告")).to_be_visible()
+            assert page.url.startswith(address.split("?")[0])
+        assert english == []  # never sent: no old-style navigation of file names, no "Page not found"
+        expect(page.locator("[data-testid='stMain'] [data-testid='stSelectbox'] input").first).to_have_value(unit)
+        browser.close()
+
+
+def _bytes(frame: str | bytes) -> bytes:
+    return frame if isinstance(frame, bytes) else frame.encode()
 
 
 HOSTILE_UNIT = '<img src=x onerror="window.__pwned=1">镇'

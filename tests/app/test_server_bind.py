@@ -1,4 +1,5 @@
-"""`streamlit run app.py` with the bundled config listens on the loopback address only."""
+"""The app with the bundled config listens on the loopback address only: `streamlit run app.py` in the project,
+and the launcher `python -m gi_analytics.app` wherever it is started from."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,21 +33,17 @@ def _listening(port: int) -> set[str]:
     return found
 
 
-def test_the_bundled_config_binds_to_loopback_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("launch", "where"),
+    [(["streamlit", "run", "app.py"], "project"), (["gi_analytics.app"], "elsewhere")],
+    ids=["streamlit-run", "launcher"],
+)
+def test_the_bundled_config_binds_to_loopback_only(tmp_path: Path, launch: list[str], where: str) -> None:
     port = _free_port()
     env = {**os.environ, "GI_DB": str(tmp_path / "gi.duckdb")}
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-    ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", *launch, "--server.headless", "true", "--server.port", str(port)]
+    cwd = ROOT if where == "project" else tmp_path
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while not _listening(port) and time.monotonic() < deadline:
