@@ -27,6 +27,7 @@ PAGES = {
     ],
 }
 
+ui.builtin_text_in_chinese()
 ui.ensure_demo_db()
 nav = st.navigation({
     section: [st.Page(path, title=title, icon=icon, url_path=url, default=url == "overview")

@@ -14,7 +14,7 @@ ui.route_through_app()
 
 st.title("导入")
 kinds = "、".join(s.upper() for s in uploads.UPLOAD_SUFFIXES if s not in ("zip", "htm")).replace("MD", "Markdown（.md）")
-st.caption(f"支持 {kinds} 及其 zip 压缩包；单个文件不超过 {uploads.MAX_FILE_MB} MB，一次最多 "
+st.caption(f"支持 {kinds} 及其 ZIP 压缩包；单个文件不超过 {uploads.MAX_FILE_MB} MB，一次最多 "
            f"{uploads.MAX_FILES} 个文件。同一单位同一年度的新文件会成为新版本，旧版本保留。")
 on_demo = ui.showing_demo()
 target = st.radio("导入到", ["新建自己的数据库", f"当前数据库（{st.session_state.get('f_db')}）"], index=0 if on_demo else 1,

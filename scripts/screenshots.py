@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
 PAGES = ["overview", "requests", "outcomes", "appeals", "warnings", "report", "compare", "import", "export"]
 # English a user could read: words of two or more Latin letters, outside of file names and units like MB
 _ENGLISH = re.compile(
-    r"\b(?!MB\b|PNG\b|SVG\b|CSV\b|XLSX\b|PDF\b|PPTX\b|DOCX\b|HTML\b|TXT\b|ZIP\b)[A-Za-z]{3,}\b"
+    r"\b(?!MB\b|Markdown\b|PNG\b|SVG\b|CSV\b|XLSX\b|PDF\b|PPTX\b|DOCX\b|HTML\b|TXT\b|ZIP\b)[A-Za-z]{3,}\b"
 )
 
 
@@ -95,11 +95,20 @@ def shoot(url: str, pages: list[str], out: Path, name: str, width: int) -> list[
             path = out / f"{name}-{slug}.png"
             page.screenshot(path=str(path), full_page=True)
             errors = page.locator("[data-testid='stException']").count()
-            english = sorted(set(_ENGLISH.findall(page.locator("[data-testid='stMain']").inner_text())))
+            english = sorted(set(_ENGLISH.findall(_visible_text(page))))
             print(f"{path}  exceptions={errors}  english={english[:12]}")
             files.append(path)
         browser.close()
     return files
+
+
+def _visible_text(page) -> str:
+    """The main area's text as a reader sees it: without the names of Material icons (drawn as symbols)."""
+    return page.locator("[data-testid='stMain']").evaluate(
+        """main => { const copy = main.cloneNode(true);
+        copy.querySelectorAll("[data-testid='stIconMaterial']").forEach(icon => icon.remove());
+        document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }"""
+    )
 
 
 def _settle(page, quiet_ms: int = 1500, limit_s: float = 60) -> None:

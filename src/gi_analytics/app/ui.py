@@ -118,6 +118,20 @@ def md_escape(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
+# Streamlit's file uploader has no parameters for its own words ("Upload", "50MB per file • TXT, …"): shown in
+# Chinese by hiding them and writing the Chinese in their place (display: none keeps them out of the page text).
+BUILTIN_TEXT_CSS = """<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {display: none}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"]::after {content: "选择文件"}
+[data-testid="stFileUploaderDropzoneInstructions"] span {display: none}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {content: "可将文件拖放到这里"; font-size: 0.875rem}
+</style>"""
+
+
+def builtin_text_in_chinese() -> None:
+    st.html(BUILTIN_TEXT_CSS)
+
+
 def route_through_app() -> None:
     """First call of every page. A shared link (…/report?r_unit=…) opened before this server process has run
     app.py makes Streamlit treat pages/ as old-style auto-discovered pages and run the page alone, without the

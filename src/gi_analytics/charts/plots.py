@@ -24,7 +24,29 @@ GROUP_COLORS = dict(
     zip(form.OUTCOME_GROUPS, ["#2E7D32", "#81C784", "#C62828", "#FB8C00", "#8E24AA", "#90A4AE"], strict=True)
 )
 LEGEND_PER_ROW = 3  # legend entries per row in a half-width chart (a wide one fits more: some space is left)
-MODEBAR = {"toImageButtonOptions": {"format": "png", "scale": 3}, "displaylogo": False}
+# plotly's toolbar in Chinese: the buttons kept, with their tooltips in plotly's own locale mechanism
+_MODEBAR_ZH = {
+    "Download plot as a png": "下载为图片（PNG）",
+    "Download plot as a PNG": "下载为图片（PNG）",
+    "Download plot": "下载图片",
+    "Zoom": "框选放大",
+    "Pan": "平移",
+    "Zoom in": "放大",
+    "Zoom out": "缩小",
+    "Autoscale": "自动缩放",
+    "Reset axes": "还原坐标轴",
+    "Reset view": "还原视图",
+    "Double-click to zoom back out": "双击还原",
+    "Click to enter Colorscale title": "",
+}
+MODEBAR = {
+    "toImageButtonOptions": {"format": "png", "scale": 3},
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toggleSpikelines", "hoverClosestCartesian",
+                               "hoverCompareCartesian"],
+    "locale": "zh-CN",
+    "locales": {"zh-CN": {"dictionary": _MODEBAR_ZH, "format": {"decimal": ".", "thousands": ","}}},
+}
 
 
 def style(
