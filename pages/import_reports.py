@@ -64,4 +64,4 @@ if submitted and files and not problem:
 if "i_result" in st.session_state:  # the last import's result, kept across the rerun that opens its database
     summary, table = st.session_state["i_result"]
     st.success(summary, icon=":material/check_circle:")
-    ui.table(table.astype(str), "导入结果", "import_result", width="stretch")
+    ui.table(table.fillna("").astype(str), "导入结果", "import_result", width="stretch")
