@@ -61,7 +61,7 @@ def main() -> None:
         options = analytics.filter_options(db)
         district, years = options.districts[0], (options.years[0], options.years[-1])
         units = len(options.units[district])
-        print(f"pack: {pack.district_label(district)}, {units} units, {years[0]}-{years[1]}")
+        print(f"pack: {pack.scope_label(district)}, {units} units, {years[0]}-{years[1]}")
         runs = [one_export(db, district, years) for _ in range(args.repeat)]
     cold, warm = runs[0]["total"], min(r["total"] for r in runs[1:]) if len(runs) > 1 else float("nan")
     verdict = "OK" if cold < TARGET_SECONDS else "SLOWER THAN TARGET"

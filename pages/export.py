@@ -20,8 +20,9 @@ with tab_pack:
     chosen_f = ui.filters()
     chosen = chosen_f.district
     cols = st.columns([1, 2])
-    district = cols[0].selectbox("区县", options.districts, key="x_district", format_func=pack.district_label,
-                                 index=options.districts.index(chosen) if chosen in options.districts else 0)
+    scopes = [None, *options.districts]  # None: the whole database
+    district = cols[0].selectbox("区县", scopes, key="x_district", format_func=pack.scope_label,
+                                 index=scopes.index(chosen) if chosen in scopes else 0)
     years = options.years
     span = (chosen_f.year_from or years[0], chosen_f.year_to or years[-1])  # the sidebar's years to begin with
     lo, hi = (cols[1].select_slider("年度", years, value=span, key="x_years")
@@ -35,7 +36,7 @@ with tab_pack:
             built = pack.build_pack(path, district, (int(lo), int(hi)), parts,
                                     progress=lambda done, total, what: bar.progress(done / total, text=what))
             with st.spinner("正在生成 PPTX 和 PDF…"):
-                st.session_state["x_files"] = {"name": f"{district or '全部单位'}{lo}-{hi}年度政府信息公开分析",
+                st.session_state["x_files"] = {"name": f"{pack.scope_label(district)}{lo}-{hi}年度政府信息公开分析",
                                                "pptx": export.pack_pptx(built), "pdf": export.pack_pdf(built),
                                                "slides": len(built.slides) + 1, "notes": built.notes}
         except export.ExportError as exc:
@@ -61,19 +62,11 @@ with tab_one:
             st.info("暂无数据：所选范围内没有这张图表的数据。")
             st.stop()
         fig, caption = chart
-        ui.chart(fig, key="x_fig")
+        ui.chart(fig, key="x_fig", name=pack.CHARTS[name].title)  # with its PNG and SVG downloads
         st.caption(caption)
-        left, right = st.columns(2)
-        for col, d in zip((left, right), export.figure_download_items(fig, pack.CHARTS[name].title), strict=True):
-            col.download_button(d.label, d.data, d.file_name, d.mime, key=f"x_img_{d.file_name[-3:]}",
-                                on_click="ignore", width="stretch")
     else:
         name = st.selectbox("表格", list(pack.TABLES), format_func=lambda n: pack.TABLES[n].title, key="x_table")
         table = ui.guarded(lambda: pack.build_table(pack.TABLES[name], source))
         if ui.empty(table):
             st.stop()
-        st.dataframe(table, hide_index=True, key="x_df")
-        left, right = st.columns(2)
-        for col, d in zip((left, right), export.table_download_items(table, pack.TABLES[name].title), strict=True):
-            col.download_button(d.label, d.data, d.file_name, d.mime, key=f"x_tbl_{d.file_name[-4:]}",
-                                on_click="ignore", width="stretch")
+        ui.table(table, pack.TABLES[name].title, "x_df")  # with its CSV and XLSX downloads

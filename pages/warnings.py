@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from gi_analytics import analytics
+from gi_analytics import analytics, labels
 from gi_analytics.app import ui
 from gi_analytics.charts import catalogue
 
@@ -37,7 +37,7 @@ statuses = cols[1].multiselect("核对结果", list(analytics.STATUS_LABELS), de
 titles = dict(zip(every["check_id"], every["title"], strict=False))
 checks = cols[2].multiselect("检查项", sorted(titles), format_func=titles.get, key="w_checks",
                              placeholder="全部检查项")
-units = cols[3].multiselect("单位", sorted(every["unit"].unique()), key="w_units", placeholder="全部单位")
+units = cols[3].multiselect("单位", labels.by_pinyin(every["unit"]), key="w_units", placeholder="全部单位")
 shown = every[every["severity"].isin(severities or list(analytics.SEVERITY_LABELS))]
 shown = shown[shown["status"].isin(statuses or list(analytics.STATUS_LABELS))]
 shown = shown[shown["check_id"].isin(checks)] if checks else shown

@@ -30,7 +30,8 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
 
 def test_pack_is_built_and_offered_as_pptx_and_pdf(small_db, monkeypatch) -> None:
     at = open_page(small_db.path, monkeypatch)
-    assert at.selectbox(key="x_district").value == small_db.district
+    assert at.selectbox(key="x_district").value is None  # the whole database until a district is chosen
+    at.selectbox(key="x_district").set_value(small_db.district).run()
     at.multiselect(key="x_parts").set_value(["appeals", "quality"]).run()
     at.button(key="x_build").click().run()
     assert not at.exception and not at.error
@@ -49,7 +50,7 @@ def test_single_table_offers_csv_and_xlsx(small_db, monkeypatch) -> None:
     at.selectbox(key="x_table").set_value("findings").run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "下载 CSV" in labels and "下载 XLSX" in labels
+    assert labels.count("下载 CSV") == labels.count("下载 XLSX") == 1  # once each, under the table
     shown = at.dataframe[0].value
     assert isinstance(shown, pd.DataFrame) and "检查项" in shown.columns
 
@@ -59,7 +60,15 @@ def test_single_chart_offers_png_and_svg(small_db, monkeypatch) -> None:
     at.selectbox(key="x_chart").set_value("requests_trend").run()
     assert not at.exception and at.get("plotly_chart")
     labels = [b.proto.label for b in at.get("download_button")]
-    assert "下载 PNG" in labels and "下载 SVG" in labels
+    assert labels.count("下载 PNG") == labels.count("下载 SVG") == 1  # once each, under the chart
+
+
+def test_the_whole_database_is_a_pack_named_so(small_db, monkeypatch) -> None:
+    at = open_page(small_db.path, monkeypatch)
+    at.multiselect(key="x_parts").set_value(["appeals"]).run()
+    at.button(key="x_build").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["x_files"]["name"].startswith("全部区县")
 
 
 def test_empty_database_says_so(empty_db, monkeypatch) -> None:

@@ -123,3 +123,24 @@ def test_length_reuse_and_terms_views_render(text_db, monkeypatch, clear_streaml
 def test_empty_database_says_so(empty_db, monkeypatch, clear_streamlit_cache):
     at = open_page(empty_db, monkeypatch)
     assert any("暂无数据" in i.value for i in at.info)
+
+
+def test_the_side_by_side_selection_is_in_the_url_and_a_link_opens_it(text_db, monkeypatch, clear_streamlit_cache):
+    db, ids = text_db
+    at = open_page(db, monkeypatch)
+    at.selectbox(key="tc_left").set_value(ids[("甲镇", 2021)])
+    at.selectbox(key="tc_right").set_value(ids[("丙街道", 2022)])
+    at.selectbox(key="tc_section").set_value(5).run()
+    link = {k: at.query_params[k] for k in ("view", "a", "a_year", "b", "b_year", "part")}
+    assert link == {"view": "side", "a": "甲镇", "a_year": "2021", "b": "丙街道", "b_year": "2022", "part": "5"}
+
+    shared = AppTest.from_file(APP, default_timeout=60)  # someone else opens the link
+    shared.run()
+    shared.query_params.update(link)
+    shared.switch_page(PAGE).run()
+    assert not shared.exception
+    assert shared.selectbox(key="tc_left").value == ids[("甲镇", 2021)]
+    assert shared.selectbox(key="tc_right").value == ids[("丙街道", 2022)]
+    assert shared.selectbox(key="tc_section").value == 5
+    shared.radio(key="tc_view").set_value("关键词").run()
+    assert shared.query_params["view"] == "keywords" and "a" not in shared.query_params

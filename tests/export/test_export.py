@@ -282,11 +282,22 @@ def test_cli_export_writes_the_file(db: Path, tmp_path: Path, argv: list[str], s
     assert out.read_bytes().startswith(magic)
 
 
+def test_cli_pack_without_a_district_is_the_whole_database_and_says_so(
+        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "pack.pptx"
+    assert main(["export", "pack", "--years", "2019-2025", "--parts", "quality", "--db", str(db),
+                 "--out", str(out)]) == 0
+    assert "整个数据库" in capsys.readouterr().err
+    title = next(s.text_frame.text for s in Presentation(str(out)).slides[0].shapes if s.has_text_frame)
+    assert title.startswith("全部区县"), title
+
+
 @pytest.mark.parametrize("argv", [
     ["table", "nonsense", "--out", "x.csv"],
     ["chart", "--out", "x.png"],
     ["table", "findings", "--out", "x.txt"],
-    ["pack", "--out", "x.pptx"],
     ["pack", "--district", "无此区", "--out", "x.pptx"],
     ["pack", "--district", SMALL_DISTRICT, "--years", "20x", "--out", "x.pptx"],
 ])

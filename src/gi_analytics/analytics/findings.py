@@ -9,7 +9,15 @@ import pandas as pd
 
 from .. import form_spec as form
 from ..checks import BY_ID
-from ..labels import NOT_EVALUATED, SEVERITY_LABELS, STATUS_LABELS, Totals, finding_totals, number_text
+from ..labels import (
+    NOT_EVALUATED,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    Totals,
+    finding_totals,
+    number_text,
+    pinyin_column,
+)
 from ..store import reports as sql
 from ..store.selection import Filters
 
@@ -25,6 +33,7 @@ def findings(
 ) -> pd.DataFrame:
     """Failed and not-evaluated findings of the selection, with Chinese labels and the report they belong to."""
     df = sql.selection_findings(path, f, severities, checks)
+    df = df.sort_values(["unit", "year"], key=pinyin_column, kind="stable", ignore_index=True)
     df["title"] = df["check_id"].map(check_title)
     df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
     df["status_label"] = df["status"].map(STATUS_LABELS)

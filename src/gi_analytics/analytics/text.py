@@ -24,6 +24,7 @@ import pandas as pd
 from .. import form_spec as form
 from ..checks.frames import TEXT_SECTIONS
 from ..derived.similarity import THRESHOLD, paragraphs
+from ..labels import pinyin_column
 from ..store import text as sql
 from ..store.text import (
     compute_similarity,
@@ -335,7 +336,8 @@ def hits_html(hits: pd.DataFrame, phrase: str, limit: int = 40) -> str:
 
 
 def report_names(reports: pd.DataFrame) -> dict[int, str]:
-    """report_id -> "unit · 2023年" for choosing a report."""
+    """report_id -> "unit · 2023年" for choosing a report, units in pinyin order."""
+    reports = reports.sort_values(["unit", "year"], key=pinyin_column)
     return dict(zip(reports["report_id"], reports["unit"] + " · " + reports["year"].astype(str) + "年", strict=True))
 
 

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from .. import analytics, export, store
+from .. import analytics, export, labels, store
 from ..analytics import Filters, text
 from ..charts import plots as charts
 from ..export import pack
@@ -273,11 +273,12 @@ def sidebar() -> Filters:
     sb = st.sidebar
     sb.subheader("筛选", divider="gray")
     _valid("f_district", (ALL, *options.districts), ALL)
-    district = sb.selectbox("区县", (ALL, *options.districts), key="f_district")
+    district = sb.selectbox("区县", (ALL, *options.districts), key="f_district",
+                            format_func=lambda d: d if d == ALL else labels.district_label(d))
     pool = (
         options.units.get(district)
         if district != ALL
-        else sorted({u for us in options.units.values() for u in us})
+        else labels.by_pinyin(u for us in options.units.values() for u in us)
     )
     _valid("f_units", tuple(pool or ()), [])
     units = sb.multiselect("单位", pool or [], key="f_units", placeholder="全部单位（可输入搜索）")

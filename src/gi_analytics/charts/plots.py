@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import form_spec as form
-from ..labels import STATE_COLORS
+from ..labels import STATE_COLORS, by_pinyin
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 FLAG_COLORS = {"error": "#C62828", "warning": "#F9A825"}
@@ -263,7 +263,7 @@ def reasons(df: pd.DataFrame, title: str) -> go.Figure:
 def coverage_grid(df: pd.DataFrame, title: str = "报送情况") -> go.Figure:
     """Units × years as coloured squares (state of each report); customdata[0] is the report id (-1: none)."""
     fig = go.Figure()
-    units = sorted(df["unit"].unique(), reverse=True)
+    units = by_pinyin(df["unit"])[::-1]  # read from the top in pinyin order
     for label, color in STATE_COLORS.items():
         part = df[df["label"] == label]
         if part.empty:

@@ -29,7 +29,7 @@ def configure_export(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", help="图表或表格的名称（不写则列出全部名称）")
     p.add_argument("--out", type=Path, help="输出文件，类型由扩展名决定")
     add_db_argument(p)
-    p.add_argument("--district", help="区县名称（会议材料必填；图表和表格不写则为全部区县）")
+    p.add_argument("--district", help="区县名称（不写则为整个数据库，全部区县；未填区县的单位：--district \"\"）")
     p.add_argument("--years", help="年度或年度范围，如 2023 或 2021-2023（默认：全部年度）")
     p.add_argument("--parts", help=f"会议材料包含的内容，逗号分隔（默认全部：{','.join(PACK_PARTS)}）")
     p.add_argument("--width", type=int, help="图表宽度（像素，PNG 为其 2 倍）")
@@ -118,15 +118,17 @@ def _filters(args: argparse.Namespace, db: str) -> pack.Filters:
 
 
 def _pack(args: argparse.Namespace, db: str, fmt: str) -> bytes:
-    from .. import export
+    from .. import analytics, export
     from ..export import pack
 
-    if args.district is None:
-        raise export.ExportError('请用 --district 指定区县（未填区县的单位：--district ""）')
     f = _filters(args, db)
+    held = analytics.filter_options(db).years
+    span = (f.year_from or held[0], f.year_to or held[-1]) if held else (0, 0)
+    if args.district is None:  # the whole database, and its title says so
+        print(f"未指定 --district：导出整个数据库（{pack.ALL_DISTRICTS}）", file=sys.stderr)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()] if args.parts else list(pack.PARTS)
     with ProgressBar("会议材料", "步") as progress:
-        built = pack.build_pack(db, args.district, (f.year_from, f.year_to), parts, progress=progress)
+        built = pack.build_pack(db, args.district, span, parts, progress=progress)
     return export.pack_file(built, fmt)
 
 

@@ -19,7 +19,7 @@ from .. import form_spec as form
 from ..analytics import Filters
 from ..charts import catalogue
 from ..charts.catalogue import TOP_UNITS
-from ..labels import PACK_PARTS, parse_year_range
+from ..labels import PACK_PARTS, district_label, parse_year_range, pinyin_column
 from .captions import (
     caption_appeals_counts,
     caption_appeals_rates,
@@ -41,6 +41,7 @@ SLIDE_SIZE = (1100, 560)  # CSS pixels of a chart on a 16:9 slide
 ROWS_PER_SLIDE = 12
 MAX_FINDING_UNITS = 36
 PROBLEM_STATES = ("missing", "blank", "all_zero")
+ALL_DISTRICTS = "全部区县"
 
 
 class Source:
@@ -196,12 +197,12 @@ def parse_years(text: str) -> tuple[int, int]:
         raise ExportError(str(exc)) from None
 
 
-def selection(db: str, district: str, years: tuple[int, int]) -> Filters:
-    """The Filters of a district and a span of years, checked against what the database holds."""
+def selection(db: str, district: str | None, years: tuple[int, int]) -> Filters:
+    """The Filters of a district (None: the whole database) and a span of years, checked against the database."""
     options = analytics.filter_options(db)
     if options.empty:
         raise ExportError("数据库中没有报告，请先导入报告。")
-    if district not in options.districts:
+    if district is not None and district not in options.districts:
         known = "、".join(map(district_label, options.districts))
         raise ExportError(f"数据库中没有区县“{district}”（现有：{known}）")
     held = [y for y in options.years if years[0] <= y <= years[1]]
@@ -210,7 +211,7 @@ def selection(db: str, district: str, years: tuple[int, int]) -> Filters:
     return Filters(district=district, year_from=years[0], year_to=years[1])
 
 
-def selection_totals(db: str, district: str, years: tuple[int, int]) -> analytics.Totals:
+def selection_totals(db: str, district: str | None, years: tuple[int, int]) -> analytics.Totals:
     """The totals of the pack's selection, as its 各单位主要问题 slide states them."""
     return analytics.selection_totals(db, selection(db, district, years))
 
@@ -233,7 +234,7 @@ def missing_slides(source: Source) -> list[Slide]:
         counts = bad["label"].value_counts()
         caption = "、".join(f"{lab}{counts.get(lab, 0)}份" for lab in labels) + f"，涉及{bad['unit'].nunique()}个单位。"
     rows = []
-    for unit, part in bad.sort_values(["unit", "year"]).groupby("unit", sort=True):
+    for unit, part in bad.sort_values(["unit", "year"], key=pinyin_column).groupby("unit", sort=False):
         years = [_years_text(part[part["state"] == s]["year"]) for s in PROBLEM_STATES]
         rows.append((unit, *years))
     return _paginate("缺失、空白与全零报告", ("单位", *labels), rows, caption, (2, 2, 2, 2))
@@ -251,11 +252,12 @@ def unit_findings(findings: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     counts = findings.pivot_table(index="unit", columns="severity", values="check_id", aggfunc="size",
                                   fill_value=0).reindex(columns=["error", "warning"], fill_value=0)
     titles = findings.groupby(["unit", "title"]).size().rename("n").reset_index()
-    titles = titles.sort_values(["unit", "n", "title"], ascending=[True, False, True])
+    titles = titles.sort_values(["unit", "n", "title"], ascending=[True, False, True], key=pinyin_column)
     tops = titles.groupby("unit").head(top).groupby("unit").apply(
         lambda g: "；".join(f"{t}×{n}" for t, n in zip(g["title"], g["n"], strict=True)), include_groups=False)
     out = counts.assign(top=tops).reset_index()
-    return out.sort_values(["error", "warning", "unit"], ascending=[False, False, True]).reset_index(drop=True)
+    return out.sort_values(["error", "warning", "unit"], ascending=[False, False, True],
+                           key=pinyin_column).reset_index(drop=True)
 
 
 def findings_slides(source: Source) -> list[Slide]:
@@ -279,7 +281,7 @@ def _tell(progress: Progress | None, done: int, total: int, what: str) -> None:
         progress(done, total, what)
 
 
-def build_pack(db: str, district: str, years: tuple[int, int], parts: Sequence[str] = tuple(PARTS),
+def build_pack(db: str, district: str | None, years: tuple[int, int], parts: Sequence[str] = tuple(PARTS),
                progress: Progress | None = None) -> Pack:
     """The meeting pack's content: charts rendered to PNG with captions, and the list slides."""
     unknown = [p for p in parts if p not in PARTS]
@@ -310,9 +312,9 @@ def build_pack(db: str, district: str, years: tuple[int, int], parts: Sequence[s
     notes = [f"内容：{'、'.join(PARTS[p] for p in parts)}", f"生成日期：{date.today():%Y年%m月%d日}"]
     if skipped:
         notes.append(f"无数据而省略：{'、'.join(skipped)}")
-    return Pack(f"{district_label(district)}政府信息公开工作年度报告分析", span, notes, slides)
+    return Pack(f"{scope_label(district)}政府信息公开工作年度报告分析", span, notes, slides)
 
 
-def district_label(district: str) -> str:
-    """How a district is named on slides and in the app (units imported without one have "")."""
-    return district or "（未填区县）"
+def scope_label(district: str | None) -> str:
+    """What a pack covers, as its title and file name say: a district, 未填区县, or the whole database."""
+    return ALL_DISTRICTS if district is None else district_label(district)

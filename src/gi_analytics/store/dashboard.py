@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
-from ..labels import NOT_EVALUATED
+from ..labels import NOT_EVALUATED, by_pinyin, pinyin_column, pinyin_key
 from .selection import FIGURES, FINDINGS, REPORTS, RF, FilterOptions, Filters, frame, where
 
 _LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
@@ -27,7 +27,8 @@ def filter_options(path: str) -> FilterOptions:
     units = frame(path, "SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2")
     years = frame(path, "SELECT DISTINCT year FROM reports ORDER BY 1")
     templates = frame(path, "SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1")
-    by_district = {d: tuple(g["name"]) for d, g in units.groupby("district", sort=True)}
+    order = sorted(set(units["district"]), key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
+    by_district = {d: tuple(by_pinyin(units[units["district"] == d]["name"])) for d in order}
     return FilterOptions(
         tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
     )
@@ -154,4 +155,5 @@ def outcome_reasons(path: str, f: Filters, rows: list[str]) -> pd.DataFrame:
 def report_index(path: str, f: Filters) -> pd.DataFrame:
     """Selected current reports: report_id, unit, year (for choosing one)."""
     cond, params = where(f, FIGURES)
-    return frame(path, f"SELECT report_id, unit, year FROM {RF} WHERE {cond} ORDER BY unit, year DESC", params)
+    index = frame(path, f"SELECT report_id, unit, year FROM {RF} WHERE {cond}", params)
+    return index.sort_values(["unit", "year"], ascending=[True, False], key=pinyin_column, ignore_index=True)
