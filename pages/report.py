@@ -1,18 +1,12 @@
 """报告详情: one report laid out like the form, cells in findings highlighted, its text, versions, original."""
 
-from dataclasses import replace
-
 import pandas as pd
 import streamlit as st
 
-from gi_analytics import analytics, export
-from gi_analytics import form_spec as form
-from gi_analytics.app import ui
-from gi_analytics.charts import plots as charts
+from gi_analytics import analytics
+from gi_analytics.app import report_view, ui
 
 ui.route_through_app()
-
-SHORT = {"active": "表二", "requests": "表三", "appeals": "表四"}  # as the form numbers its tables
 
 st.title("报告详情")
 index = ui.query(analytics.report_index)
@@ -46,7 +40,8 @@ chosen = cols[2].selectbox("版本", list(versions["report_id"]), key=f"r_versio
 head = ui.report_query(analytics.report_header, chosen).iloc[0]
 findings = ui.report_query(analytics.report_findings, chosen)
 
-m = st.columns(4)
+report_view.banner(findings)
+m = st.columns([1, 2, 1, 1])  # the period's two dates need the room
 m[0].metric("模板", f"{head['template']}年版" if head["template"] else "未识别")
 has_period = not (pd.isna(head["period_start"]) or pd.isna(head["period_end"]))  # NaT is truthy
 period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if has_period else "未写明"
@@ -58,18 +53,7 @@ st.caption(f"{ui.report_identity_note(head)}　{ui.unchecked_note(totals)}")
 
 tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问题", "正文", "版本与原件"])
 with tab_tables:
-    st.caption("红色：错误；黄色：警告。鼠标悬停在单元格上可看说明。")
-    cells = ui.report_query(analytics.report_cells, chosen)
-    html, items = [charts.FORM_CSS], []
-    for tbl, label in form.TABLE_LABELS.items():
-        table = analytics.form_table(cells, tbl, head["template"])
-        html.append(f"<h4>{label}</h4>" + charts.form_table_html(table, tbl, findings, head["template"]))
-        items += [replace(d, label=f"{SHORT[tbl]} {d.label.removeprefix('下载 ')}") for d in
-                  export.table_download_items(charts.form_table_labelled(table, tbl, head["template"]),
-                                              f"{unit}{year}_{label}")]
-    st.html("".join(html))
-    st.caption("下载表格：")
-    ui.downloads(items, "form_tables")
+    report_view.form_tables(ui.report_query(analytics.report_cells, chosen), head, findings, f"{unit}{year}")
 with tab_findings:
     if findings.empty:
         st.success("本报告没有发现问题。", icon=":material/check_circle:")

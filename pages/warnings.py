@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics, labels
-from gi_analytics.app import ui
+from gi_analytics.app import problems, ui
 from gi_analytics.charts import catalogue
 
 ui.route_through_app()
@@ -29,6 +29,8 @@ for col, (label, value) in zip(m, (("错误", totals.errors), ("警告", totals.
 m[3].metric(f":gray[{UNCHECKED}]", totals.not_evaluated, help="因数据缺失等原因无法执行的核对，不计入上面的数目")
 m[4].metric("有错误的报告", totals.reports_with_errors, help="至少有一条错误的报告")
 
+problems.show(ui.query(analytics.coverage), "w_problem_reports")  # not checks' findings, but the first to see
+st.subheader("核对发现的问题", divider="gray")
 cols = st.columns([2, 2, 3, 3])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],
                                  format_func=analytics.SEVERITY_LABELS.get, key="w_severity")

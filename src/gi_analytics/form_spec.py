@@ -137,6 +137,15 @@ OUTCOME_GROUPS = {
     "other": "其他处理",
 }
 ROW_GROUP = {r.key: r.group for r in REQUEST_ROWS if r.group}
+# the form's heading lines of table 三, before the row they stand above (a group heading only where the template
+# has sub-rows under it: 2019's (六)其他处理 is one row)
+REQUEST_HEADINGS = {
+    "granted": "三、本年度办理结果",
+    "denied_state_secret": "(三)不予公开",
+    "unavailable_not_held": "(四)无法提供",
+    "rejected_petition": "(五)不予处理",
+    "other_no_correction": "(六)其他处理",
+}
 
 # ---- table 四 "appeals" ------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ COVERAGE_STATES = {
     "clean": "正常",
     "unchecked": "未能核对",  # no error or warning, but some checks could not run
 }
+PROBLEM_STATES = ("missing", "blank", "all_zero")  # a report that is not there, or there but not filled in
+STATE_CHECKS = {"blank": "report.blank_tables", "all_zero": "report.all_zero"}  # a failed finding of it: the state
 # the one palette of the states, in COVERAGE_STATES' order: every chart of the app and the pack, and its legend
 STATE_COLORS = dict(zip(COVERAGE_STATES.values(),
                         ("#E0E0E0", "#757575", "#90CAF9", "#C62828", "#F9A825", "#66BB6A", "#B39DDB"), strict=True))

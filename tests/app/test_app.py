@@ -97,15 +97,20 @@ def test_shared_link_restores_the_selection(small_db, monkeypatch):
     assert chart_data(at)[0]["y"] == [small_db.requests[("乙镇", y)] for y in (2021, 2022)]
 
 
+def findings_table(at: AppTest):
+    """The warnings page's table of findings (the list of missing and blank reports stands above it)."""
+    return next(d.value for d in at.dataframe if "title" in d.value.columns)
+
+
 def test_known_finding_on_warnings_page(small_db, monkeypatch):
     at = open_app(small_db.path, monkeypatch, "pages/warnings.py")
-    table = at.dataframe[0].value
+    table = findings_table(at)
     f = small_db.finding
     hit = table[(table["unit"] == f.unit) & (table["year"] == f.year)]
     assert list(hit["title"]) == ["申请数量勾稽关系不平"] and f.message in hit["message"].iloc[0]
     assert "r_unit=%E7%94%B2%E9%95%87" in hit["link"].iloc[0] and "r_year=2022" in hit["link"].iloc[0]
     at.multiselect(key="w_severity").set_value(["warning"]).run()
-    assert set(at.dataframe[0].value["title"]) == {"缺少年度报告"}
+    assert set(findings_table(at)["title"]) == {"缺少年度报告"}
 
 
 def test_known_finding_highlighted_on_report_page(small_db, monkeypatch):
@@ -182,14 +187,14 @@ def test_not_evaluated_checks_are_not_counted_as_failures(small_db, monkeypatch)
     at = open_app(small_db.path, monkeypatch, "pages/warnings.py")
     metrics = {m.label.removeprefix(":gray[").rstrip("]"): m.value for m in at.metric}
     assert metrics["错误"] == "1" and metrics["未能核对"] == "1"
-    table = at.dataframe[0].value
+    table = findings_table(at)
     assert "未能核对" not in set(table["result_label"]) and set(table["result_label"]) == {"错误", "警告"}
     known = table[table["unit"] == small_db.finding.unit].iloc[0]
     assert (known["expected_text"], known["actual_text"]) == ("13", "11")  # no spurious ".0"
     missing = table[table["title"] == "缺少年度报告"].iloc[0]
     assert (missing["expected_text"], missing["actual_text"]) == ("", "")  # blank, not "None"
     at.multiselect(key="w_status").set_value(["not_evaluated"]).run()
-    shown = at.dataframe[0].value
+    shown = findings_table(at)
     assert list(shown["result_label"]) == ["未能核对"] and list(shown["unit"]) == ["乙镇"]
     at.switch_page("pages/overview.py").run()
     at.select_slider(key="f_years").set_range(2021, 2022).run()

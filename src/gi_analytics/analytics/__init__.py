@@ -15,6 +15,7 @@ from ..store.dashboard import filter_options
 from ..store.selection import FilterOptions, Filters
 from .dashboard import (
     FLAG_SEVERITIES,
+    PROBLEM_REPORT_LABELS,
     REASON_FRAME,
     aggregate,
     applicant_types,
@@ -27,7 +28,9 @@ from .dashboard import (
     outcome_shares,
     per_unit,
     per_year,
+    problem_reports,
     report_flags,
+    state_of_findings,
     totals,
     unit_year,
     volume_jumps,
@@ -51,5 +54,5 @@ __all__ = [
     "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
     "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",
-    "report_versions", "selection_totals", "totals", "unit_year", "Totals", "finding_totals", "volume_jumps", "with_rates",
+    "report_versions", "selection_totals", "PROBLEM_REPORT_LABELS", "problem_reports", "state_of_findings", "totals", "unit_year", "Totals", "finding_totals", "volume_jumps", "with_rates",
 ]

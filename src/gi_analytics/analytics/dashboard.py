@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import form_spec as form
 from ..derived.figures import COUNT_COLUMNS, REASON_ROWS
-from ..labels import COVERAGE_STATES, SEVERITY_LABELS
+from ..labels import COVERAGE_STATES, PROBLEM_STATES, SEVERITY_LABELS, STATE_CHECKS, pinyin_column
 from ..store import dashboard as sql
 from ..store.selection import Filters
 
@@ -53,6 +53,25 @@ def coverage(path: str, f: Filters) -> pd.DataFrame:
     out["label"] = out["state"].map(COVERAGE_STATES)
     out["flag"] = _none(out["flag"])
     return out
+
+
+PROBLEM_REPORT_LABELS = {"unit": "单位", "year": "年度", "label": "情况", "since": "自何年起", "link": "报告"}
+
+
+def problem_reports(grid: pd.DataFrame) -> pd.DataFrame:
+    """The missing, blank and zero-filled reports of a coverage grid (`coverage`), one row each: unit, year,
+    state, its label, and `since`: the first year of the unit's unbroken run of that state up to this year."""
+    g = grid.sort_values(["unit", "year"], key=pinyin_column, ignore_index=True)
+    new_run = (g["unit"] != g["unit"].shift()) | (g["state"] != g["state"].shift()) | (g["year"] != g["year"].shift() + 1)
+    g["since"] = g["year"].where(new_run).ffill().astype("int64")
+    out = g[g["state"].isin(PROBLEM_STATES)]
+    return out[["unit", "year", "state", "label", "since", "report_id"]].reset_index(drop=True)
+
+
+def state_of_findings(findings: pd.DataFrame) -> str | None:
+    """"blank" or "all_zero" when one report's findings make it so (as the coverage grid decides), else None."""
+    failed = set(findings.loc[findings["status"] == "failed", "check_id"])
+    return next((state for state, check in STATE_CHECKS.items() if check in failed), None)
 
 
 def finding_counts(path: str, f: Filters) -> pd.DataFrame:

@@ -27,6 +27,7 @@ class CheckSpec:
     example_zh: str
     func: Callable[[CheckInput], pd.DataFrame]
     scope: str = "report"  # report | series
+    rows: tuple[str, ...] = ()  # the rows a finding that names only a column is about (its identity's terms)
 
 
 REGISTRY: tuple[CheckSpec, ...] = (
@@ -37,6 +38,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "表三每一申请人列：本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度（表上注明的勾稽关系）。",
         "自然人列：本年新收 3 + 上年结转 0 = 3，但办理结果总计 2 + 结转下年度 0 = 2",
         tables.requests_balance,
+        rows=("new_received", "carried_over", "total_processed", "carried_forward"),
     ),
     CheckSpec(
         "requests.outcome_sum",

@@ -19,7 +19,7 @@ from .. import form_spec as form
 from ..analytics import Filters
 from ..charts import catalogue
 from ..charts.catalogue import TOP_UNITS
-from ..labels import PACK_PARTS, district_label, parse_year_range, pinyin_column
+from ..labels import PACK_PARTS, PROBLEM_STATES, district_label, parse_year_range, pinyin_column
 from .captions import (
     caption_appeals_counts,
     caption_appeals_rates,
@@ -40,7 +40,6 @@ PARTS = PACK_PARTS
 SLIDE_SIZE = (1100, 560)  # CSS pixels of a chart on a 16:9 slide
 ROWS_PER_SLIDE = 12
 MAX_FINDING_UNITS = 36
-PROBLEM_STATES = ("missing", "blank", "all_zero")
 ALL_DISTRICTS = "全部区县"
 
 

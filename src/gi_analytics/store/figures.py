@@ -8,6 +8,7 @@ import duckdb
 
 from ..checks import BY_ID
 from ..derived.figures import KEY_PATTERN, MEASURES, TABLE
+from ..labels import STATE_CHECKS
 
 
 def _lit(text: str) -> str:
@@ -49,8 +50,8 @@ def select_sql() -> str:
         GROUP BY x.report_id),
     counts AS (
         SELECT report_id,
-               bool_or(status = 'failed' AND check_id = 'report.blank_tables') AS blank,
-               bool_or(status = 'failed' AND check_id = 'report.all_zero') AS all_zero,
+               bool_or(status = 'failed' AND check_id = {_lit(STATE_CHECKS['blank'])}) AS blank,
+               bool_or(status = 'failed' AND check_id = {_lit(STATE_CHECKS['all_zero'])}) AS all_zero,
                count(*) FILTER (WHERE status = 'failed' AND severity = 'error') AS errors,
                count(*) FILTER (WHERE status = 'failed' AND severity = 'warning') AS warnings,
                count(*) FILTER (WHERE status = 'failed' AND severity = 'info') AS infos,

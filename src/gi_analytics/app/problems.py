@@ -1,0 +1,40 @@
+"""The list of missing, blank and zero-filled reports (unit, year, state, since when): on the overview and on
+the warnings page, downloadable, with a link to each report that is there."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from .. import analytics
+from . import ui
+
+TITLE = "缺失、空白与全零报告"
+
+
+def report_url(unit: str, year: int) -> str:
+    """A relative link that opens the report page on one report, keeping the selection."""
+    return "./report?" + urlencode(ui.report_link_params(unit, year), doseq=True)
+
+
+def show(grid: pd.DataFrame, key: str) -> None:
+    """The list for a coverage grid (`analytics.coverage` of the selection)."""
+    rows = analytics.problem_reports(grid)
+    st.subheader(TITLE, divider="gray")
+    if rows.empty:
+        st.success("所选范围内没有缺失、空白模板或全零的报告。", icon=":material/check_circle:")
+        return
+    counts = rows["label"].value_counts()
+    st.caption("　".join(f"{label} {counts[label]}份" for label in dict.fromkeys(rows["label"]))
+               + f"；涉及 {rows['unit'].nunique()} 个单位。“自何年起”：该情况连续出现的第一年。")
+    rows = rows.assign(link=[None if pd.isna(rid) else report_url(unit, year) for unit, year, rid
+                             in zip(rows["unit"], rows["year"], rows["report_id"], strict=True)])
+    labels = analytics.PROBLEM_REPORT_LABELS
+    st.dataframe(rows[list(labels)], hide_index=True, key=key, column_config={
+        **labels, "year": st.column_config.NumberColumn("年度", format="%d"),
+        "since": st.column_config.NumberColumn("自何年起", format="%d"),
+        "link": st.column_config.LinkColumn("报告", display_text="打开报告")})
+    ui.table_downloads(rows.drop(columns=["link", "state", "report_id"]), TITLE, f"{key}_file",
+                       {k: v for k, v in labels.items() if k != "link"})

@@ -1,0 +1,104 @@
+"""The report page and the list of missing, blank and zero-filled reports, through AppTest on the demo district:
+the banner of a blank or zero-filled report, exactly the cells a finding names, the form's headings, the list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gi_analytics import analytics
+from gi_analytics import form_spec as form
+from gi_analytics.charts import plots as charts
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def _navigation(apptest_navigation, clear_streamlit_cache):
+    """Run app.py as the server does, with an empty query cache."""
+
+
+def open_app(db: Path, monkeypatch, page: str, **query: str) -> AppTest:
+    monkeypatch.setenv("GI_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def problems(demo_db: Path):
+    return analytics.problem_reports(analytics.coverage(str(demo_db), analytics.Filters()))
+
+
+def test_the_list_holds_every_missing_blank_and_zero_filled_report_with_since_when(demo_db, problems) -> None:
+    grid = analytics.coverage(str(demo_db), analytics.Filters())
+    bad = grid[grid["state"].isin(["missing", "blank", "all_zero"])]
+    assert len(problems) == len(bad) > 0 and set(problems["state"]) == {"missing", "blank", "all_zero"}
+    for row in problems.itertuples():  # `since`: the first year of the unbroken run of that state
+        own = grid[(grid["unit"] == row.unit) & grid["year"].between(row.since, row.year)]
+        assert (own["state"] == row.state).all() and len(own) == row.year - row.since + 1
+        before = grid[(grid["unit"] == row.unit) & (grid["year"] == row.since - 1)]
+        assert before.empty or before["state"].iloc[0] != row.state
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/warnings.py"])
+def test_the_list_is_shown_by_default_with_its_download(demo_db, problems, monkeypatch, page: str) -> None:
+    at = open_app(demo_db, monkeypatch, page)
+    tables = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["unit", "year", "label"]]
+    assert tables, "the list is on the page"
+    shown = tables[0]
+    assert len(shown) == len(problems) and set(shown["label"]) == {"缺失", "空白模板", "全零"}
+    assert shown["link"].isna().sum() == (problems["state"] == "missing").sum()  # no link where no report
+    assert any(s.value == "缺失、空白与全零报告" for s in at.subheader)
+    assert any(b.proto.label == "下载 XLSX" for b in at.get("download_button"))
+
+
+@pytest.mark.parametrize(("state", "words"), [("blank", "空白模板"), ("all_zero", "全部为0")])
+def test_a_blank_or_zero_filled_report_has_a_banner(demo_db, problems, monkeypatch, state, words) -> None:
+    row = problems[problems["state"] == state].iloc[0]
+    at = open_app(demo_db, monkeypatch, "pages/report.py", r_unit=row["unit"], r_year=str(row["year"]))
+    assert at.selectbox(key="r_unit").value == row["unit"] and at.selectbox(key="r_year").value == row["year"]
+    assert any(words in w.value for w in at.warning)
+
+
+def test_a_clean_report_has_no_banner(demo_db, problems, monkeypatch) -> None:
+    grid = analytics.coverage(str(demo_db), analytics.Filters())
+    row = grid[grid["state"] == "clean"].iloc[0]
+    at = open_app(demo_db, monkeypatch, "pages/report.py", r_unit=row["unit"], r_year=str(row["year"]))
+    assert not [w for w in at.warning if "空白模板" in w.value or "全部为0" in w.value]
+
+
+def test_the_balance_marks_its_four_terms_in_its_column_and_nothing_else(demo_db) -> None:
+    findings = analytics.findings(str(demo_db), analytics.Filters())
+    balance = findings[(findings["check_id"] == "requests.balance") & (findings["status"] == "failed")]
+    rid = int(balance["report_id"].iloc[0])
+    own = analytics.report_findings(str(demo_db), rid)
+    own = own[own["tbl"] == "requests"]
+    head = analytics.report_header(str(demo_db), rid).iloc[0]
+    table = analytics.form_table(analytics.report_cells(str(demo_db), rid), "requests", head["template"])
+    marks = charts.cell_marks(own, "requests", list(table.index), list(table.columns))
+    cols = set(own.loc[own["check_id"] == "requests.balance", "col_key"])
+    terms = {"new_received", "carried_over", "total_processed", "carried_forward"}
+    balance_cells = {(r, c) for r in terms for c in cols}
+    assert balance_cells <= set(marks)
+    others = own[own["check_id"] != "requests.balance"]
+    named = {(r, c) for r, c in zip(others["row_key"], others["col_key"], strict=True)}
+    assert set(marks) - balance_cells <= named  # no whole column lit up
+    assert len(marks) < len(table.index)  # was: every row of the column
+
+
+def test_table_three_has_the_forms_group_headings(demo_db) -> None:
+    index = analytics.report_index(str(demo_db), analytics.Filters())
+    rid = int(index["report_id"].iloc[0])
+    head = analytics.report_header(str(demo_db), rid).iloc[0]
+    table = analytics.form_table(analytics.report_cells(str(demo_db), rid), "requests", head["template"])
+    html = charts.form_table_html(table, "requests", analytics.report_findings(str(demo_db), rid), head["template"])
+    for key, heading in form.REQUEST_HEADINGS.items():
+        assert (heading in html) == (key in table.index)
+    assert html.index("(三)不予公开") < html.index("1.属于国家秘密")
