@@ -109,7 +109,7 @@ def test_escaped_html_table(small_db):
     path = str(small_db.path)
     cells = pd.DataFrame([("requests", "new_received", "total", None, "unreadable")],
                          columns=["tbl", "row_key", "col_key", "value", "state"])
-    findings = pd.DataFrame([{"tbl": "requests", "row_key": "new_received", "col_key": "total", "status": "failed",
+    findings = pd.DataFrame([{"check_id": "requests.balance", "tbl": "requests", "row_key": "new_received", "col_key": "total", "status": "failed",
                               "severity": "warning", "title": "<b>x</b>", "message": '"><script>alert(1)</script>'}])
     html = charts.form_table_html(a.form_table(cells, "requests", "2021"), "requests", findings, "2021")
     assert "<script>" not in html and "&lt;script&gt;" in html and a.find_report(path, "x", 1) is None
