@@ -19,15 +19,21 @@ def _add_finding(db, unit: str, year: int, check_id: str, severity: str = "warni
     with duckdb.connect(str(db)) as con:
         (rid, uid) = con.execute(
             "SELECT r.report_id, r.unit_id FROM reports r JOIN units u USING (unit_id) "
-            "WHERE u.name = ? AND r.year = ? AND r.is_current", [unit, year]).fetchone()
-        con.execute("INSERT INTO findings VALUES (?, ?, ?, ?, ?, 'failed', NULL, NULL, NULL, NULL, 0, 3, '逾期3天')",
-                    [rid, uid, year, check_id, severity])
+            "WHERE u.name = ? AND r.year = ? AND r.is_current",
+            [unit, year],
+        ).fetchone()
+        con.execute(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, 'failed', NULL, NULL, NULL, NULL, 0, 3, '逾期3天')",
+            [rid, uid, year, check_id, severity],
+        )
 
 
 def _states(db) -> dict[tuple[str, int], tuple[str, bool]]:
     grid = a.coverage(str(db), Filters())
-    return {(u, y): (s, bool(late)) for u, y, s, late in
-            zip(grid["unit"], grid["year"], grid["state"], grid["late"], strict=True)}
+    return {
+        (u, y): (s, bool(late))
+        for u, y, s, late in zip(grid["unit"], grid["year"], grid["state"], grid["late"], strict=True)
+    }
 
 
 def test_late_outranks_warnings_and_errors_outrank_late(small_db):
@@ -60,12 +66,16 @@ def test_the_grid_draws_late_in_its_colour_between_errors_and_warnings(small_db)
 
 def test_a_missing_report_checked_after_the_deadline_says_when(small_db):
     with duckdb.connect(str(small_db.path)) as con:
-        con.execute("INSERT INTO listing_checks VALUES ('http://127.0.0.1/yi/list.html', '乙镇', '示例区', 2023, "
-                    "'2024-02-10 09:30:00', '2024-01-31'), ('http://127.0.0.1/yi/list.html', '乙镇', '示例区', "
-                    "2023, '2024-03-05 10:00:00', '2024-01-31')")
+        con.execute(
+            "INSERT INTO listing_checks VALUES ('http://127.0.0.1/yi/list.html', '乙镇', '示例区', 2023, "
+            "'2024-02-10 09:30:00', '2024-01-31'), ('http://127.0.0.1/yi/list.html', '乙镇', '示例区', "
+            "2023, '2024-03-05 10:00:00', '2024-01-31')"
+        )
         # before the deadline a report not yet listed is not missing: no year is added for it
-        con.execute("INSERT INTO listing_checks VALUES ('http://127.0.0.1/jia/list.html', '甲镇', '示例区', 2024, "
-                    "'2025-01-10 09:00:00', '2025-01-31')")
+        con.execute(
+            "INSERT INTO listing_checks VALUES ('http://127.0.0.1/jia/list.html', '甲镇', '示例区', 2024, "
+            "'2025-01-10 09:00:00', '2025-01-31')"
+        )
     grid = a.coverage(str(small_db.path), Filters())
     cell = grid[(grid["unit"] == "乙镇") & (grid["year"] == 2023)].iloc[0]
     assert cell["state"] == "missing" and cell["checked_at"] == dt.datetime(2024, 3, 5, 10, 0)
@@ -78,8 +88,10 @@ def test_a_missing_report_checked_after_the_deadline_says_when(small_db):
 
 def test_an_overdue_check_of_a_later_year_adds_that_year_as_missing(small_db):
     with duckdb.connect(str(small_db.path)) as con:
-        con.execute("INSERT INTO listing_checks VALUES ('http://127.0.0.1/jia/list.html', '甲镇', '示例区', 2024, "
-                    "'2025-02-03 09:00:00', '2025-01-31')")
+        con.execute(
+            "INSERT INTO listing_checks VALUES ('http://127.0.0.1/jia/list.html', '甲镇', '示例区', 2024, "
+            "'2025-02-03 09:00:00', '2025-01-31')"
+        )
     grid = a.coverage(str(small_db.path), Filters())
     later = grid[grid["year"] == 2024]
     assert set(later["unit"]) == set(small_db.units) and set(later["state"]) == {"missing"}
