@@ -73,3 +73,7 @@ if points:
 counts = grid["label"].value_counts()
 st.caption("　".join(f"{label} {counts.get(label, 0)}" for label in analytics.COVERAGE_STATES.values()))
 ui.table_downloads(grid, "报送情况", "coverage_table", ui.COVERAGE_LABELS)
+
+from gi_analytics.app import attention  # noqa: E402 - this section's own import, kept with it for merging
+
+attention.show()  # 需要关注的单位
