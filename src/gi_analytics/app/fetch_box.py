@@ -9,12 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from ..collect.jobs import jobs_from_urls
-from ..ingest.fetched import Line, fetch_and_ingest, summary
+from ..ingest.fetched import SENTENCE_LABELS, Line, fetch_and_ingest, summary
 from ..ingest.pipeline import IngestError
 from ..store.records import StoreError
 from . import databases, ui
 
 MAX_URLS = 100  # one batch; more belong in `gi-analytics fetch --urls 文件`
+FOLLOW_UP = SENTENCE_LABELS  # 失败, 缺失, 未发布: a URL that gave no report
 RESULT = "fu_result"  # the last batch's summary and table, kept across the rerun that opens its database
 
 
@@ -35,7 +36,10 @@ def show(creating: bool, name: str) -> None:
         _run(text, int(year) if year else None, district.strip() or None, creating, name.strip())
     if RESULT in st.session_state:
         message, table = st.session_state[RESULT]
-        st.success(message, icon=":material/check_circle:")
+        if table["结果"].isin(FOLLOW_UP).any():  # some URLs gave no report: say so in the colour too
+            st.warning(message, icon=":material/warning:")
+        else:
+            st.success(message, icon=":material/check_circle:")
         ui.table(table, "网址导入结果", "fetch_result", width="stretch")
 
 
@@ -75,5 +79,11 @@ def _run(text: str, year: int | None, district: str | None, creating: bool, name
 
 def outcome_table(lines: list[Line]) -> pd.DataFrame:
     """One row per URL: 网址, 结果 (已入库 / 新版本 / 未变化 / 缺失 / 未发布 / 失败) and 说明 (what, or why not)."""
-    return pd.DataFrame([{"网址": line.url, "结果": line.label, "说明": line.detail.strip()} for line in lines],
-                        columns=["网址", "结果", "说明"])  # fmt: skip
+    rows = [{"网址": line.url, "结果": line.label, "说明": _detail(line)} for line in lines]
+    return pd.DataFrame(rows, columns=["网址", "结果", "说明"])
+
+
+def _detail(line: Line) -> str:
+    """The line's detail without the URL its own column shows."""
+    text = line.detail.strip()
+    return text[len(line.url) :].strip() if text.startswith(line.url) else text
