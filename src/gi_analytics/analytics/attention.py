@@ -78,15 +78,17 @@ def _years(years: pd.Series) -> str:
 
 
 def _coverage_reasons(grid: pd.DataFrame, counts: pd.DataFrame, reasons: dict[Key, list[str]]) -> None:
-    for unit, part in grid.groupby(["district", "unit"], sort=False):
-        missing, late = part[part["state"] == "missing"], part[part["late"].astype(bool)]
-        counts.loc[unit, "missing"], counts.loc[unit, "late"] = len(missing), len(late)
-        if len(missing):
-            checked = [t for t in missing["checked_text"].fillna("") if t]
-            note = f"（{'；'.join(checked)}）" if checked else ""
-            reasons[unit].append(f"缺失{_years(missing['year'])}年度报告{note}")
-        if len(late):
-            reasons[unit].append(f"{_years(late['year'])}年度报告逾期发布")
+    """Missing and late reports of the selection's years (loops only over the units that have some)."""
+    by = ["district", "unit"]
+    missing, late = grid[grid["state"] == "missing"], grid[grid["late"].astype(bool)]
+    counts["missing"] = missing.groupby(by).size().reindex(counts.index, fill_value=0)
+    counts["late"] = late.groupby(by).size().reindex(counts.index, fill_value=0)
+    for key, part in missing.groupby(by, sort=False):
+        checked = [t for t in part["checked_text"].fillna("") if t]
+        note = f"（{'；'.join(checked)}）" if checked else ""
+        reasons[key].append(f"缺失{_years(part['year'])}年度报告{note}")
+    for key, part in late.groupby(by, sort=False):
+        reasons[key].append(f"{_years(part['year'])}年度报告逾期发布")
 
 
 def _confirmed_reasons(confirmed: pd.DataFrame, counts: pd.DataFrame, reasons: dict[Key, list[str]]) -> None:
@@ -109,13 +111,12 @@ def _rate_reasons(
     year = int(peers["year"].max())
     now = peers[peers["year"] == year].set_index(["district", "unit"])
     before = peers[peers["year"] == year - 1].set_index(["district", "unit"])
-    sample: dict[Key, str] = {}
-    for unit in reasons:
-        if unit in now.index and not now.loc[unit, "processed"] >= MIN_SAMPLE:
-            processed = now.loc[unit, "processed"]
-            sample[unit] = (
-                f"{INSUFFICIENT}（{'未填办理数' if pd.isna(processed) else f'办理{processed:,.0f}件'}）"
-            )
+    few = now.loc[~(now["processed"] >= MIN_SAMPLE), "processed"]  # NaN (not filled in) is too few too
+    sample = {
+        key: f"{INSUFFICIENT}（{'未填办理数' if pd.isna(n) else f'办理{n:,.0f}件'}）"
+        for key, n in few.items()
+        if key in reasons
+    }
     for rate in RATES:
         rated = now[now[rate.base] >= MIN_SAMPLE].dropna(subset=[rate.column])
         for unit, text in _outliers(rate, year, rated, before).items():
