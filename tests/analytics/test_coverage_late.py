@@ -98,3 +98,21 @@ def test_an_overdue_check_of_a_later_year_adds_that_year_as_missing(small_db):
     assert list(later.loc[later["checked_text"] != "", "unit"]) == ["甲镇"]
     figures = a.key_figures(str(small_db.path), Filters())
     assert figures.loc[figures["year"] == 2024, "expected"].item() == 3
+
+
+def test_recorded_checks_find_the_unit_s_district_and_add_an_unknown_unit(small_db):
+    from gi_analytics.store.fetches import ListingCheck, record_checks
+
+    with duckdb.connect(str(small_db.path)) as con:  # small_db set its unit ids by hand; ingest draws them
+        con.execute("SELECT nextval('unit_ids') FROM range(3)").fetchall()
+    at = dt.datetime(2024, 2, 20, 9, 0)
+    due = dt.date(2024, 1, 31)
+    checks = [ListingCheck("http://127.0.0.1/yi/list.html", "乙镇", "", "镇", 2023, at, due),  # no district given
+              ListingCheck("http://127.0.0.1/wu/list.html", "戊镇", "示例区", "镇", 2023, at, due)]  # fmt: skip
+    assert record_checks(small_db.path, checks) == 3  # two checks and the unit 戊镇
+    assert record_checks(small_db.path, checks) == 0  # the same day again: nothing written
+    grid = a.coverage(str(small_db.path), Filters())
+    seen = grid[grid["checked_text"] != ""]
+    assert sorted(zip(seen["unit"], seen["year"], strict=True)) == [("乙镇", 2023), ("戊镇", 2023)]
+    assert (seen["state"] == "missing").all() and set(grid["district"]) == {"示例区"}
+    assert set(grid.loc[grid["unit"] == "戊镇", "state"]) == {"missing"}  # known only by its check

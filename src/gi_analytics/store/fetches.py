@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,9 +78,10 @@ def record_checks(db_path: str | os.PathLike[str], checks: Sequence[ListingCheck
     database does not know yet is added, so that its missing report has a row in the coverage grid."""
     if not checks:
         return 0
-    rows = [(c.url, c.unit, c.district, c.year, c.checked_at, c.deadline) for c in checks]
     with write_connection(db_path) as txn:
         con = txn.con
+        checks = [_known_district(con, c) for c in checks]
+        rows = [(c.url, c.unit, c.district, c.year, c.checked_at, c.deadline) for c in checks]
         before = con.execute("SELECT (SELECT count(*) FROM listing_checks) + (SELECT count(*) FROM units)").fetchall()
         con.executemany(
             "INSERT INTO listing_checks (url, unit, district, year, checked_at, deadline) "
@@ -96,6 +97,14 @@ def record_checks(db_path: str | os.PathLike[str], checks: Sequence[ListingCheck
         after = con.execute("SELECT (SELECT count(*) FROM listing_checks) + (SELECT count(*) FROM units)").fetchall()
         txn.changed = after != before
     return after[0][0] - before[0][0]
+
+
+def _known_district(con: duckdb.DuckDBPyConnection, check: ListingCheck) -> ListingCheck:
+    """A check without a district takes the district of the one stored unit of that name, if there is one."""
+    if check.district:
+        return check
+    found = con.execute("SELECT DISTINCT district FROM units WHERE name = ?", [check.unit]).fetchall()
+    return replace(check, district=found[0][0]) if len(found) == 1 else check
 
 
 def checks_source(con: duckdb.DuckDBPyConnection) -> str:
