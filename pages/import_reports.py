@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gi_analytics.app import databases, ui
+from gi_analytics.app import databases, fetch_box, ui
 from gi_analytics.ingest import pipeline as importer
 from gi_analytics.labels import OUTCOME_LABELS, SEVERITY_LABELS
 from gi_analytics.readers import uploads
@@ -65,3 +65,5 @@ if "i_result" in st.session_state:  # the last import's result, kept across the 
     summary, table = st.session_state["i_result"]
     st.success(summary, icon=":material/check_circle:")
     ui.table(table.fillna("").astype(str), "导入结果", "import_result", width="stretch")
+
+fetch_box.show(creating, name)  # 从网址导入: the same choice of database as the upload above

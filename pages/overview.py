@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gi_analytics import analytics
-from gi_analytics.app import problems, ui
+from gi_analytics.app import attention, problems, ui
 from gi_analytics.charts import catalogue
 
 ui.route_through_app()
@@ -73,4 +73,5 @@ if points:
 counts = grid["label"].value_counts()
 st.caption("　".join(f"{label} {counts.get(label, 0)}" for label in analytics.COVERAGE_STATES.values()))
 ui.table_downloads(grid, "报送情况", "coverage_table", ui.COVERAGE_LABELS)
+attention.show()  # 需要关注的单位
 problems.show(grid, "problem_reports")

@@ -19,6 +19,7 @@ COVERAGE_STATES = {
     "blank": "空白模板",
     "all_zero": "全零",
     "error": "有错误",
+    "late": "逾期发布",  # a failed report.late_publication; errors outrank it, it outranks other warnings
     "warning": "有警告",
     "clean": "正常",
     "unchecked": "未能核对",  # no error or warning, but some checks could not run
@@ -27,7 +28,8 @@ PROBLEM_STATES = ("missing", "blank", "all_zero")  # a report that is not there,
 STATE_CHECKS = {"blank": "report.blank_tables", "all_zero": "report.all_zero"}  # a failed finding of it: the state
 # the one palette of the states, in COVERAGE_STATES' order: every chart of the app and the pack, and its legend
 STATE_COLORS = dict(zip(COVERAGE_STATES.values(),
-                        ("#E0E0E0", "#757575", "#90CAF9", "#C62828", "#F9A825", "#66BB6A", "#B39DDB"), strict=True))
+                        ("#E0E0E0", "#757575", "#90CAF9", "#C62828", "#E65100", "#F9A825", "#66BB6A",
+                         "#B39DDB"), strict=True))
 
 
 @dataclass(frozen=True)

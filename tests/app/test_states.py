@@ -26,7 +26,7 @@ def _navigation(apptest_navigation, clear_streamlit_cache):
 
 
 def test_the_vocabulary_is_the_issue_s() -> None:
-    assert list(STATE_COLORS) == ["缺失", "空白模板", "全零", "有错误", "有警告", "正常", "未能核对"]
+    assert list(STATE_COLORS) == ["缺失", "空白模板", "全零", "有错误", "逾期发布", "有警告", "正常", "未能核对"]
     assert list(STATE_COLORS) == list(COVERAGE_STATES.values())
     assert len(set(STATE_COLORS.values())) == len(STATE_COLORS)
 

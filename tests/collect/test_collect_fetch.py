@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import duckdb
 import pytest
 from checks_helpers import make_report
 
-from gi_analytics import store
+from gi_analytics import analytics, store
 from gi_analytics.cli.fetch import fetch_main
 from gi_analytics.collect import FetchSettings, Job, fetch_all
 from gi_analytics.demo.render import render
@@ -169,11 +170,15 @@ def test_fetch_units_stores_every_reachable_report_and_names_each_failure(tmp_pa
     assert published["甲镇"] == "2024-01-20"
     assert "/bing/old.html" in Handler.hits and "/bing/new.html" in Handler.hits  # the redirect was followed
     failed = failure_lines(out)
-    assert set(failed) == {"ding", "wu", "ji", "geng"}
+    assert set(failed) == {"ding", "wu", "geng"}
     assert "HTTP 404" in failed["ding"]
     assert "没有响应" in failed["wu"]
-    assert f"未找到{YEAR}年度报告" in failed["ji"]
     assert ".doc" in failed["geng"] and "不支持" in failed["geng"]
+    # 己镇's listing page holds no 2023 report, checked today, long after its deadline: missing as of today
+    (missing,) = [line for line in out.splitlines() if line.startswith("缺失")]
+    today = date.today().isoformat()
+    assert missing.startswith(f"缺失：己镇 {YEAR}年度：{server}/ji/list.html 于{today}检查")
+    assert f"截止日期{YEAR + 1}-01-31" in missing and f"检查日期{today}" in missing
     assert sum(line.startswith("已入库") for line in out.splitlines()) == 3
 
 
@@ -190,6 +195,34 @@ def test_a_second_run_fetches_nothing_new(tmp_path, server, silent, capsys):
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM reports").fetchall() == [(3,)]
         assert con.execute("SELECT count(*) FROM fetches").fetchall() == [(3,)]
+        assert con.execute("SELECT unit, year FROM listing_checks").fetchall() == [("己镇", YEAR)]
+    assert sum(line.startswith("缺失") for line in out.splitlines()) == 1  # said again, stored once a day
+
+
+def test_a_listing_without_the_report_after_the_deadline_is_missing_in_the_grid(tmp_path, server, silent, capsys):
+    """The unit had no report in the database before: the check adds it, and its cell says when it was seen."""
+    run_fetch(tmp_path, serve_district(server, silent), capsys)
+    grid = analytics.coverage(str(tmp_path / "gi.duckdb"), analytics.Filters())
+    cell = grid[(grid["unit"] == "己镇") & (grid["year"] == YEAR)].iloc[0]
+    assert cell["state"] == "missing" and cell["checked_at"].date() == date.today()
+    assert cell["checked_text"] == f"年报栏目于{date.today().isoformat()}检查，未见本年度报告（截止日期{YEAR + 1}-01-31）"
+    stored = grid[grid["unit"].isin(["甲镇", "乙镇", "丙乡"])]
+    assert (stored["checked_text"] == "").all() and stored["report_id"].notna().all()
+    # units the fetch could not reach are not said to be missing: nobody looked at their listing
+    assert set(grid["unit"]) == {"甲镇", "乙镇", "丙乡", "己镇"}
+
+
+def test_before_the_deadline_a_report_not_yet_listed_is_not_missing(tmp_path, server, capsys):
+    Handler.routes = {"/ji/list.html": (200, PAGE, listing(("/ji/2022.html", "己镇2022年度政府信息公开工作年度报告")))}
+    csv = tmp_path / "units.csv"
+    later = date.today().replace(year=date.today().year + 2).isoformat()  # a deadline still ahead
+    csv.write_text(f"unit,district,deadline,report_list_url\n己镇,平桥区,{later},{server}/ji/list.html\n", encoding="utf-8")
+    db = tmp_path / "gi.duckdb"
+    code = fetch_main(["--units", str(csv), "--year", str(YEAR), "--db", str(db), "--retries", "0"])
+    out = capsys.readouterr().out
+    assert code == 1 and out.splitlines()[0].startswith("未发布：己镇")
+    assert f"截止日期{later}未到" in out
+    assert not db.exists() or analytics.coverage(str(db), analytics.Filters()).empty
 
 
 def test_a_changed_report_is_fetched_again_as_a_new_version(tmp_path, server, silent, capsys):

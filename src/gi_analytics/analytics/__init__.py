@@ -13,6 +13,7 @@ from ..labels import (
 )
 from ..store.dashboard import filter_options
 from ..store.selection import FilterOptions, Filters
+from .attention import needs_attention
 from .dashboard import (
     FLAG_SEVERITIES,
     PROBLEM_REPORT_LABELS,
@@ -50,7 +51,7 @@ from .reports import (
 
 __all__ = [
     "COUNT_COLUMNS", "COVERAGE_STATES", "FLAG_SEVERITIES", "NOT_EVALUATED", "REASON_FRAME", "SEVERITY_LABELS",
-    "STATUS_LABELS", "FilterOptions", "Filters", "aggregate", "applicant_types", "attach_flags", "check_title",
+    "STATUS_LABELS", "FilterOptions", "Filters", "aggregate", "needs_attention", "applicant_types", "attach_flags", "check_title",
     "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
     "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",

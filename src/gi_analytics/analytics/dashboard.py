@@ -179,6 +179,11 @@ def _add_rates(df: pd.DataFrame) -> pd.DataFrame:
     corrected = out["review_corrected"].fillna(0) + out["litigation_corrected"].fillna(0)
     out["correction_rate"] = corrected / decided.where(decided > 0)
     out["pending"] = out["review_pending"].fillna(0) + out["litigation_pending"].fillna(0)
+    out["denial_rate"] = out["denied"].fillna(0) / processed  # 不予公开率
+    out["unavailable_rate"] = out["unavailable"].fillna(0) / processed  # 无法提供率
+    out["review_decided"] = out["review"].fillna(0) - out["review_pending"].fillna(0)  # 已审结的行政复议
+    out["review_correction_rate"] = (  # 复议纠错率: 结果纠正 / 已审结 (行政复议 only)
+        out["review_corrected"].fillna(0) / out["review_decided"].where(out["review_decided"] > 0))
     return out
 
 

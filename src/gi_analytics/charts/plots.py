@@ -261,6 +261,12 @@ def reasons(df: pd.DataFrame, title: str) -> go.Figure:
     return style(fig, title, "件", "")
 
 
+def _checked_hover(df: pd.DataFrame) -> list[str]:
+    """A missing report's line saying when its unit's listing page was checked (fetch --units)."""
+    notes = df["checked_text"].fillna("") if "checked_text" in df else pd.Series([""] * len(df))
+    return [f"<br>{t}" if t else "" for t in notes]
+
+
 def coverage_grid(df: pd.DataFrame, title: str = "报送情况") -> go.Figure:
     """Units × years as coloured squares (state of each report); customdata[0] is the report id (-1: none)."""
     fig = go.Figure()
@@ -282,8 +288,8 @@ def coverage_grid(df: pd.DataFrame, title: str = "报送情况") -> go.Figure:
                     "color": color,
                     "line": {"width": 1, "color": "#FFFFFF" if label != "缺失" else "#9E9E9E"},
                 },
-                customdata=list(zip(ids, _flag_hover(part["flag_text"]), strict=True)),
-                hovertemplate=f"%{{y}} %{{x}}年：{label}%{{customdata[1]}}<extra></extra>",
+                customdata=list(zip(ids, _flag_hover(part["flag_text"]), _checked_hover(part), strict=True)),
+                hovertemplate=f"%{{y}} %{{x}}年：{label}%{{customdata[1]}}%{{customdata[2]}}<extra></extra>",
             )
         )
     fig.update_xaxes(type="category", categoryorder="category ascending", side="top")

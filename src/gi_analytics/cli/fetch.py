@@ -1,6 +1,8 @@
 """`gi-analytics fetch`: fetch reports from the web, ingest what is new, print a Chinese summary per URL.
 
-Exit 0 when every URL was stored or unchanged, 1 when some failed, 3 when the command could not run.
+Exit 0 when every URL was stored or unchanged, 1 when some failed or a listing page lacked the year's report
+(缺失 once the unit's deadline has passed, with the day it was checked; 未发布 before it), 3 when the command
+could not run.
 """
 
 from __future__ import annotations
@@ -41,12 +43,10 @@ def fetch_main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..collect.fetch import fetch_all
     from ..collect.http import FetchSettings
     from ..collect.jobs import JobsError
-    from ..ingest.fetched import ingest_outcomes, summary
+    from ..ingest.fetched import fetch_and_ingest, summary
     from ..ingest.pipeline import IngestError
-    from ..store import fetches as fetch_store
     from ..store.records import StoreError
 
     try:
@@ -57,14 +57,13 @@ def run(args: argparse.Namespace) -> int:
     settings = FetchSettings(connect_timeout=min(5.0, args.timeout), read_timeout=args.timeout,
                              total_timeout=max(60.0, 4 * args.timeout), retries=max(0, args.retries))  # fmt: skip
     try:
-        outcomes = fetch_all(jobs, fetch_store.known_hashes(db), settings)
-        lines = ingest_outcomes(outcomes, db, district=args.district, units_csv=args.units)
+        lines = fetch_and_ingest(jobs, db, settings, district=args.district, units_csv=args.units)
     except (IngestError, StoreError) as exc:
         return fail(str(exc))
     for line in lines:
         print(line)
     print(summary(lines))
-    return EXIT_ERRORS if any(line.label == "失败" for line in lines) else EXIT_OK
+    return EXIT_OK if all(line.ok for line in lines) else EXIT_ERRORS
 
 
 def _jobs(args: argparse.Namespace) -> list:

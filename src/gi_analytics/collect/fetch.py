@@ -26,6 +26,7 @@ class Job:
     url: str
     year: int | None = None  # set: `url` is a listing page, searched for the report of this year
     unit: str = ""  # the unit the units CSV names, for the summary
+    district: str = ""  # its district in the units CSV
 
     @property
     def key(self) -> str:
@@ -49,6 +50,7 @@ class Status(StrEnum):
     FETCHED = "fetched"
     UNCHANGED = "unchanged"
     FAILED = "failed"
+    NOT_LISTED = "not_listed"  # a listing page was read and holds no report for the year
 
 
 @dataclass(frozen=True)
@@ -56,13 +58,16 @@ class FetchOutcome:
     job: Job
     status: Status
     document: Fetched | None = None  # for FETCHED (and UNCHANGED: what was compared)
-    reason: str | None = None  # Chinese, for FAILED
+    reason: str | None = None  # Chinese, for FAILED and NOT_LISTED
+    checked_at: str | None = None  # ISO time the listing page was read, for NOT_LISTED
 
     @property
     def sentence(self) -> str:
         """One Chinese sentence naming the URL and what happened."""
         if self.status is Status.FAILED:
             return f"{self.job.url} 获取失败：{self.reason}。"
+        if self.status is Status.NOT_LISTED:
+            return f"{self.job.url} {self.reason}。"
         if self.status is Status.UNCHANGED:
             return f"{self.job.url} 与上次获取的内容相同（未变化）。"
         return f"{self.job.url} 已获取：{self.document.name if self.document else ''}。"
@@ -96,6 +101,8 @@ def fetch_one(
     """One job's outcome; a failure of any kind is a FAILED outcome with its reason."""
     try:
         document = _document(client, job, settings)
+    except NotListed as exc:
+        return FetchOutcome(job, Status.NOT_LISTED, reason=str(exc), checked_at=_now())
     except FetchError as exc:
         return FetchOutcome(job, Status.FAILED, reason=str(exc))
     except Exception as exc:  # a bug or an unforeseen error must not stop the batch
@@ -110,7 +117,7 @@ def _document(client: httpx.Client, job: Job, settings: FetchSettings) -> Fetche
         text = pages.page_text(resp.data, resp.content_type)
         link = pages.find_report_link(text, resp.final_url, job.year)
         if link is None:
-            raise FetchError(f"栏目页中没有标题含“{job.year}年…年度报告”的链接，未找到{job.year}年度报告")
+            raise NotListed(f"栏目页中没有标题含“{job.year}年…年度报告”的链接，未找到{job.year}年度报告")
         resp = _follow(client, link, settings)
         return _report(client, job, resp, settings, max(link.text, link.title, key=len))
     return _report(client, job, resp, settings, "")
@@ -153,5 +160,12 @@ def _fetched(job: Job, resp: Response, data: bytes, title: str, by_title: bool =
     """A page is named by its title (`2023年度甲镇…年度报告.html`), a file by its own name."""
     url = "" if by_title and title else resp.final_url
     name = pages.file_name(url, "" if by_title and title else resp.disposition, title, data)
-    now = datetime.now().astimezone().replace(microsecond=0).isoformat()
-    return Fetched(job.key, resp.final_url, now, hashlib.sha256(data).hexdigest(), name, data)
+    return Fetched(job.key, resp.final_url, _now(), hashlib.sha256(data).hexdigest(), name, data)
+
+
+def _now() -> str:
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+class NotListed(FetchError):
+    """The listing page was read and has no link to the year's report (not a failure to fetch)."""

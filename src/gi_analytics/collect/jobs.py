@@ -10,6 +10,7 @@ from .fetch import Job
 LIST_URL_COLUMNS = ("report_list_url", "list_url", "年报栏目", "年报栏目网址", "栏目网址")
 URL_COLUMNS = ("report_url", "url", "报告网址")
 UNIT_COLUMNS = ("unit", "name", "单位", "单位名称")
+DISTRICT_COLUMNS = ("district", "区县", "辖区", "区")
 
 
 class JobsError(Exception):
@@ -42,11 +43,11 @@ def jobs_from_units(path: Path, year: int) -> list[Job]:
         row_year = _get(row, ("year", "年度", "年份"))
         if row_year and row_year != str(year):
             continue
-        unit = _get(row, UNIT_COLUMNS)
+        unit, district = _get(row, UNIT_COLUMNS), _get(row, DISTRICT_COLUMNS)
         if listing := _get(row, LIST_URL_COLUMNS):
-            jobs.append(Job(listing, year, unit))
+            jobs.append(Job(listing, year, unit, district))
         elif url := _get(row, URL_COLUMNS):
-            jobs.append(Job(url, None, unit))
+            jobs.append(Job(url, None, unit, district))
     if not jobs:
         raise JobsError(f"单位表 {path} 中没有网址（列名 report_list_url 或 report_url）")
     return list(dict.fromkeys(jobs))

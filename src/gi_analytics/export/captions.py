@@ -143,6 +143,6 @@ def caption_coverage(df: pd.DataFrame) -> str:
     counts = df.groupby("label")["reports"].sum()
     expected = counts.sum()
     received = expected - counts.get("缺失", 0)
-    states = "、".join(f"{label}{_n(counts[label])}份" for label in ("缺失", "空白模板", "全零", "有错误")
+    states = "、".join(f"{label}{_n(counts[label])}份" for label in ("缺失", "空白模板", "全零", "有错误", "逾期发布")
                        if counts.get(label, 0))
     return f"{_span(df)}应报{_n(expected)}份，收到{_n(received)}份" + (f"；其中{states}。" if states else "，全部正常。")

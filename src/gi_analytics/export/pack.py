@@ -164,7 +164,7 @@ _TABLES = [
     TableSpec("per_unit", "各单位汇总", lambda s: s.per_unit,
               {"unit": "单位", "reports": "报告数", **_COUNTS, **_RATES}),
     TableSpec("coverage", "报送情况", lambda s: s.coverage,
-              {"unit": "单位", "year": "年度", "label": "报送情况", "problems": "问题数"}),
+              {"unit": "单位", "year": "年度", "label": "报送情况", "problems": "问题数", "checked_text": "栏目检查"}),
     TableSpec("findings", "一致性问题清单", lambda s: s.findings,
               {"severity_label": "严重程度", "title": "检查项", "unit": "单位", "year": "年度", "place": "位置",
                "message": "说明", "expected": "应为", "actual": "实际"}),

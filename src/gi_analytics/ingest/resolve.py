@@ -157,13 +157,7 @@ class Resolver:
         return item
 
     def _deadline(self, described: UnitRow | None, item: ParsedFile) -> date | None:
-        """The units CSV's deadline for this report: the unit's own, else its district's (which binds the
-        district's townships, street offices and departments, not the government's own report)."""
-        district = next((r for r in self.rows if not r.unit and r.district == item.district), None)
-        if district is not None and is_government(item.unit or "", item.kind):
-            district = None
-        text = (described.deadline if described else "") or (district.deadline if district else "")
-        return parse_override(text, item.year) if text and item.year else None
+        return csv_deadline(self.rows, described, item.unit or "", item.district or "", item.kind, item.year)
 
     def _from_report(self, report: Report, name_unit: str | None) -> tuple[str, str | None]:
         """(district, unit) from the report's title, checked against the known names; else the file name."""
@@ -184,6 +178,23 @@ class Resolver:
             report.problems.extend([Problem("unit.from_file_name", Severity.INFO, message, "文件名"), *found])
             return split_district(unit)
         return "", None
+
+
+def csv_deadline(rows: Sequence[UnitRow], described: UnitRow | None, unit: str, district: str,
+                 kind: str | None, year: int | None) -> date | None:
+    """The units CSV's deadline for a report: the unit's own, else its district's (which binds the district's
+    townships, street offices and departments, not the government's own report)."""
+    rule = next((r for r in rows if not r.unit and r.district == district), None)
+    if rule is not None and is_government(unit, kind):
+        rule = None
+    text = (described.deadline if described else "") or (rule.deadline if rule else "")
+    return parse_override(text, year) if text and year else None
+
+
+def describe(rows: Sequence[UnitRow], unit: str) -> UnitRow | None:
+    """The units CSV's row describing `unit` (one without a file pattern first)."""
+    named = [r for r in rows if r.unit == unit]
+    return next((r for r in named if not r.file), named[0] if named else None)
 
 
 def _matches(pattern: str, source: str) -> bool:

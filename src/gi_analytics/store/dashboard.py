@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
 from ..labels import NOT_EVALUATED, by_pinyin, pinyin_column, pinyin_key
-from .selection import FIGURES, FINDINGS, REPORTS, RF, FilterOptions, Filters, frame, where
+from .selection import FIGURES, FINDINGS, LC, REPORTS, RF, FilterOptions, Filters, frame, where
 
 _LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
 
@@ -61,12 +61,19 @@ def totals(path: str, f: Filters, by: str) -> pd.DataFrame:
 
 
 def _expected_sql(f: Filters) -> tuple[str, list[Any]]:
-    """CTE `expect`: the units of the selection and the years they should report, by the rule of the check
-    series.missing_report: the year span of the unit's district (a unit without a district: its own span)."""
+    """CTEs `overdue` and `expect`: the units of the selection and the years they should report, by the rule of
+    the check series.missing_report: the year span of the unit's district (a unit without a district: its own
+    span); a year whose report a listing page lacked after the deadline (`overdue`) counts as seen."""
     cond, params = where(f, REPORTS, template=False, years=False, current=False)
-    sql = f"""span AS (SELECT u.district, min(r.year) AS lo, max(r.year) AS hi
-                       FROM reports r JOIN units u USING (unit_id) WHERE r.is_current GROUP BY 1),
-        own AS (SELECT unit_id, min(year) AS lo, max(year) AS hi FROM reports WHERE is_current GROUP BY 1),
+    sql = f"""overdue AS (SELECT unit, district, year, max(checked_at) AS checked_at,
+                                 arg_max(deadline, checked_at) AS deadline
+                          FROM {LC} WHERE checked_at::DATE > deadline GROUP BY ALL),
+        seen AS (SELECT r.unit_id, u.district, r.year FROM reports r JOIN units u USING (unit_id) WHERE r.is_current
+                 UNION ALL
+                 SELECT u.unit_id, u.district, o.year FROM overdue o
+                 JOIN units u ON u.name = o.unit AND u.district = o.district),
+        span AS (SELECT district, min(year) AS lo, max(year) AS hi FROM seen GROUP BY 1),
+        own AS (SELECT unit_id, min(year) AS lo, max(year) AS hi FROM seen GROUP BY 1),
         expect AS (
             SELECT u.unit_id, u.name AS unit, u.district,
                    CASE WHEN u.district <> '' THEN s.lo ELSE o.lo END AS first_year,
@@ -95,18 +102,31 @@ def _grid_sql(f: Filters) -> tuple[str, list[Any]]:
 
 
 def coverage(path: str, f: Filters) -> pd.DataFrame:
-    """Units × years of the selection with the state of each expected report."""
+    """Units × years of the selection with the state of each expected report. One state per cell, the first
+    that holds: missing, blank, all_zero, error, late (a failed report.late_publication), warning, unchecked,
+    clean — so a report both late and with errors shows its errors (`late` still says it was late, and its
+    hover names 报告逾期发布), and a late report with other warnings shows as late. A missing report that a
+    listing page lacked after the deadline carries the day it was checked (`checked_at`, `checked_text`)."""
     grid, params = _grid_sql(f)
     sql = f"""WITH {grid}
-        SELECT g.unit_id, g.unit, g.year::BIGINT AS year, x.report_id,
+        SELECT g.unit_id, g.unit, g.district, g.year::BIGINT AS year, x.report_id,
                CASE WHEN x.report_id IS NULL THEN 'missing' WHEN x.blank THEN 'blank'
                     WHEN x.all_zero THEN 'all_zero' WHEN x.errors > 0 THEN 'error'
+                    WHEN l.report_id IS NOT NULL THEN 'late'
                     WHEN x.warnings > 0 THEN 'warning' WHEN x.not_evaluated > 0 THEN 'unchecked'
                     ELSE 'clean' END AS state,
+               l.report_id IS NOT NULL AS late,
                coalesce(x.errors + x.warnings, 0)::BIGINT AS problems,
                x.flag, CASE WHEN x.flag IS NOT NULL THEN x.unit || ' ' || x.year || '年：' || x.flag_titles
-                            ELSE '' END AS flag_text
+                            ELSE '' END AS flag_text,
+               CASE WHEN x.report_id IS NULL THEN o.checked_at END AS checked_at,
+               CASE WHEN x.report_id IS NULL AND o.checked_at IS NOT NULL
+                    THEN '年报栏目于' || strftime(o.checked_at, '%Y-%m-%d') || '检查，未见本年度报告（截止日期'
+                         || strftime(o.deadline, '%Y-%m-%d') || '）' ELSE '' END AS checked_text
         FROM grid g LEFT JOIN {RF} x ON x.unit_id = g.unit_id AND x.year = g.year
+        LEFT JOIN (SELECT DISTINCT report_id FROM findings
+                   WHERE check_id = 'report.late_publication' AND status = 'failed') l ON l.report_id = x.report_id
+        LEFT JOIN overdue o ON o.unit = g.unit AND o.district = g.district AND o.year = g.year
         ORDER BY g.unit, g.year"""
     return frame(path, sql, params)
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .connection import read_connection, write_connection
 from .records import StoreError
+from .selection import Filters, where
 
 STATES = ("待核实", "已确认", "已忽略", "已整改")
 UNREVIEWED = "待核实"
@@ -184,3 +185,27 @@ def _csv_row(r: dict[str, str], line: int) -> tuple:
     return (r["finding_id"], r["district"], r["unit"], number("year"), r["check_id"], r["tbl"] or None,
             r["row_key"] or None, r["col_key"] or None, number("section_no"), r["status"], r["note"],
             r["reviewer"], datetime.fromisoformat(r["reviewed_at"]), number("version"))  # fmt: skip
+
+
+# a selection over findings `f`, units `u` and reports `r` (NULL for a missing report)
+_FINDING_COLS = {"current": "(f.report_id IS NULL OR r.is_current)", "district": "u.district", "unit": "u.name",
+                 "year": "f.year", "template": "r.template"}  # fmt: skip
+
+
+def confirmed_per_unit(path: str | os.PathLike[str], f: Filters) -> pd.DataFrame:
+    """Per unit of the selection: failed findings confirmed (已确认) and not yet corrected, and their years."""
+    cond, params = where(f, _FINDING_COLS, template=False)
+    empty = pd.DataFrame({"district": pd.Series(dtype=str), "unit": pd.Series(dtype=str),
+                          "confirmed": pd.Series(dtype="int64"), "years": pd.Series(dtype=object)})  # fmt: skip
+    with read_connection(path) as con:
+        if not has_reviews(con):
+            return empty
+        out = con.execute(
+            f"SELECT u.district, u.name AS unit, count(DISTINCT v.finding_id) AS confirmed, "
+            f"list(DISTINCT f.year ORDER BY f.year) AS years "
+            f"FROM findings f JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = f.report_id "
+            f"JOIN reviews v ON v.finding_id = {FINDING_ID} "
+            f"WHERE v.status = '已确认' AND f.status = 'failed' AND {cond} GROUP BY ALL ORDER BY 1, 2",
+            params,
+        ).df()
+    return out if not out.empty else empty

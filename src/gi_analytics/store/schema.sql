@@ -100,6 +100,17 @@ CREATE TABLE IF NOT EXISTS fetches (
     fetched_at TIMESTAMP NOT NULL
 );
 
+-- the rest of the fetches data: a unit's listing page searched for a year's report that was not there
+-- (gi-analytics fetch --units); checked after the deadline, the unit-year is missing as of that date
+CREATE TABLE IF NOT EXISTS listing_checks (
+    url VARCHAR NOT NULL,             -- the listing page
+    unit VARCHAR NOT NULL,            -- as the units CSV names it (normalized like units.name)
+    district VARCHAR NOT NULL DEFAULT '',
+    year INTEGER NOT NULL,            -- the report looked for
+    checked_at TIMESTAMP NOT NULL,
+    deadline DATE NOT NULL            -- the unit's deadline for that report
+);
+
 -- the supervisor's review of a finding, keyed by the finding's place (store/reviews.py): it survives re-ingest,
 -- new versions and rebuilds; no row means 待核实
 CREATE TABLE IF NOT EXISTS reviews (

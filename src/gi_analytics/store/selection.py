@@ -13,9 +13,11 @@ from typing import Any
 import pandas as pd
 
 from .connection import read_connection
+from .fetches import checks_source
 from .figures import source
 
 RF = "{RF}"  # placeholder in SQL for the figures source (table, or the query on an older database)
+LC = "{LC}"  # placeholder for the listing checks (table, or an empty one on an older database)
 
 
 @dataclass(frozen=True)
@@ -68,11 +70,14 @@ def where(f: Filters, cols: Mapping[str, str] = REPORTS, *, template: bool = Tru
 
 
 def frame(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-    """Run one query on a short read-only connection; {RF} stands for the per-report figures."""
+    """Run one query on a short read-only connection; {RF} stands for the per-report figures, {LC} for the
+    listing checks."""
     with read_connection(path) as con:
         con.execute("SET enable_progress_bar = false")
         if RF in sql:
             sql = sql.replace(RF, source(con))
+        if LC in sql:
+            sql = sql.replace(LC, checks_source(con))
         return con.execute(sql, list(params)).df()
 
 
