@@ -89,10 +89,17 @@ def shoot(url: str, pages: list[str], out: Path, name: str, width: int) -> list[
         page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
         _settle(page)
         for slug in pages:
-            page.goto(f"{url}/{slug}")
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{url}/{'' if slug == 'overview' else slug}")  # the overview is the app's address itself
             page.wait_for_selector("[data-testid='stMain']", timeout=60_000)
             _settle(page)
             path = out / f"{name}-{slug}.png"
+            tall = page.evaluate(  # the app scrolls inside its main area: make the window as tall as its content
+                "Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stMain] > div')]"
+                ".map(e => e.scrollHeight))"
+            )
+            page.set_viewport_size({"width": width, "height": min(max(int(tall), 1000), 12000)})
+            _settle(page, quiet_ms=800)
             page.screenshot(path=str(path), full_page=True)
             errors = page.locator("[data-testid='stException']").count()
             english = sorted(set(_ENGLISH.findall(_visible_text(page))))
