@@ -7,7 +7,7 @@ import streamlit as st
 
 from gi_analytics import analytics, export
 from gi_analytics import form_spec as form
-from gi_analytics.app import ui
+from gi_analytics.app import reviews, ui
 from gi_analytics.charts import plots as charts
 
 ui.route_through_app()
@@ -71,13 +71,7 @@ with tab_tables:
     st.caption("下载表格：")
     ui.downloads(items, "form_tables")
 with tab_findings:
-    if findings.empty:
-        st.success("本报告没有发现问题。", icon=":material/check_circle:")
-    for _, f in findings.iterrows():
-        icon = {"error": ":material/error:", "warning": ":material/warning:"}.get(f["severity"], ":material/info:")
-        icon = icon if f["status"] == "failed" else ":material/help:"
-        st.markdown(f"{icon} **{f['result_label']} · {f['title']}**")
-        st.text(f["message"])
+    reviews.report_findings_tab(findings, f"r_findings_{chosen}")
 with tab_text:
     for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():
         st.subheader(f"{s['no']}. {ui.md_escape(s['title'])}", divider="gray")

@@ -23,14 +23,22 @@ STATES = ("待核实", "已确认", "已忽略", "已整改")
 UNREVIEWED = "待核实"
 CSV_COLUMNS = ("finding_id", "district", "unit", "year", "check_id", "tbl", "row_key", "col_key", "section_no",
                "status", "note", "reviewer", "reviewed_at", "version")  # fmt: skip
-# the identity of a finding `f` of a unit `u`: everything that says where it is, nothing that says what it found
-FINDING_ID = (
-    "substr(md5(concat_ws('|', u.district, u.name, CAST(f.year AS VARCHAR), f.check_id, coalesce(f.tbl, ''), "
-    "coalesce(f.row_key, ''), coalesce(f.col_key, ''), coalesce(CAST(f.section_no AS VARCHAR), ''))), 1, 12)"
-)
 
 
-def review_columns(reviewed: bool) -> tuple[str, str]:
+def finding_id_sql(f: str = "f", u: str = "u") -> str:
+    """The identity of a finding (alias `f`) of a unit (alias `u`): everything that says where it is, nothing
+    that says what it found."""
+    return (
+        f"substr(md5(concat_ws('|', {u}.district, {u}.name, CAST({f}.year AS VARCHAR), {f}.check_id, "
+        f"coalesce({f}.tbl, ''), coalesce({f}.row_key, ''), coalesce({f}.col_key, ''), "
+        f"coalesce(CAST({f}.section_no AS VARCHAR), ''))), 1, 12)"
+    )
+
+
+FINDING_ID = finding_id_sql()
+
+
+def review_columns(reviewed: bool, f: str = "f", u: str = "u") -> tuple[str, str]:
     """(select list, join) adding a finding's review state to a query over findings `f` and units `u`; without a
     `reviews` table (a database written before reviews existed) every finding is 待核实."""
     if not reviewed:
@@ -40,7 +48,7 @@ def review_columns(reviewed: bool) -> tuple[str, str]:
         )
     select = ("coalesce(v.status, '待核实') AS review_status, coalesce(v.note, '') AS review_note, "
               "coalesce(v.reviewer, '') AS reviewer, v.reviewed_at")  # fmt: skip
-    return select, f"LEFT JOIN reviews v ON v.finding_id = {FINDING_ID}"
+    return select, f"LEFT JOIN reviews v ON v.finding_id = {finding_id_sql(f, u)}"
 
 
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
