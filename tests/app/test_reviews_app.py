@@ -3,13 +3,18 @@ page, set their state with the form; the new state shows at once and is what sto
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from gi_analytics import analytics
+from gi_analytics.export import notices
 from gi_analytics.store import reviews
 from gi_analytics.store.connection import read_connection
 
@@ -126,3 +131,46 @@ def test_several_findings_of_a_report_reviewed_on_its_page(demo_copy, monkeypatc
     at.switch_page("pages/warnings.py").run()
     shown = at.dataframe[0].value.set_index("finding_id")
     assert set(shown.loc[[i for i in ids if i in shown.index], "review_status"]) == {"已整改"}
+
+
+def test_export_page_builds_the_notices_as_one_zip_and_the_ledger(small_db, monkeypatch) -> None:
+    with read_connection(small_db.path) as con:
+        found = reviews.reviewed_findings(con)
+    known = found[found["check_id"] == small_db.finding.check_id]["finding_id"].iloc[0]
+    reviews.set_reviews(small_db.path, [known], "已确认", "合计多2", "张三")
+    at = open_page(small_db.path, monkeypatch, "pages/export.py")
+    assert at.selectbox(key="n_status").value == "已确认"
+    assert any("已确认（未整改）1条" in c.value for c in at.caption)
+    at.button(key="n_build").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == ["已生成 1 份整改通知（“已确认”的问题）和问题台账。"]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载整改通知和问题台账（ZIP）" in labels and "下载问题台账（XLSX）" in labels
+    files = at.session_state["n_files"]["files"]
+    with zipfile.ZipFile(io.BytesIO(notices.files_zip(files))) as archive:
+        assert archive.namelist() == [f"整改通知_{small_db.finding.unit}.docx", "问题台账.xlsx"]
+        text = "\n".join(
+            p.text for p in docx.Document(io.BytesIO(archive.read(archive.namelist()[0]))).paragraphs
+        )
+        ledger = openpyxl.load_workbook(io.BytesIO(archive.read("问题台账.xlsx"))).active
+    assert small_db.finding.message in text and "核实意见：合计多2" in text
+    rows = list(ledger.iter_rows(values_only=True))
+    states = {r[0]: r[rows[0].index("核实状态")] for r in rows[1:]}
+    assert states[known] == "已确认" and set(states.values()) == {"已确认", "待核实"}
+
+
+def test_export_page_without_findings_in_the_state_offers_the_ledger_only(small_db, monkeypatch) -> None:
+    at = open_page(small_db.path, monkeypatch, "pages/export.py")
+    at.selectbox(key="n_status").set_value("已忽略").run()
+    at.button(key="n_build").click().run()
+    assert [w.value for w in at.warning][0].startswith("没有核实状态为“已忽略”的问题")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "下载问题台账（XLSX）" in labels and "下载整改通知和问题台账（ZIP）" not in labels
+    reviews.set_reviews(small_db.path, _any_id(small_db.path), "已忽略", "口径不同")
+    at.run()  # the database changed: files made from the older one are no longer offered
+    assert "下载问题台账（XLSX）" not in [b.proto.label for b in at.get("download_button")]
+
+
+def _any_id(db: Path) -> list[str]:
+    with read_connection(db) as con:
+        return list(reviews.reviewed_findings(con)["finding_id"].head(1))

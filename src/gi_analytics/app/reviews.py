@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from .. import analytics, store
+from .. import analytics, export, store
+from ..export import notices
 from . import ui
 
 STATES = analytics.REVIEW_STATES
@@ -138,3 +139,55 @@ def report_findings_tab(findings: pd.DataFrame, key: str) -> None:
         },
     )
     review_form(picked, key)
+
+
+def notices_panel() -> None:
+    """The export page's 整改通知: one DOCX per unit with its findings in the chosen state and the ledger, as one
+    ZIP; the ledger alone too. Files made from an older version of the database are not offered."""
+    path = ui.db_path()
+    st.caption(
+        "为每个单位生成一份整改通知（Word），列出所选核实状态的问题及其证据；问题台账（Excel）列出全部问题及核实状态。"
+        f"范围：数据库中的全部单位。{summary(analytics.Filters())}"
+    )
+    cols = st.columns([2, 3], vertical_alignment="bottom")
+    status = cols[0].selectbox(
+        "纳入通知的核实状态", STATES, index=STATES.index(DEFAULT_STATE), key="n_status"
+    )
+    if cols[1].button("生成整改通知", type="primary", icon=":material/description:", key="n_build"):
+        with st.spinner("正在生成整改通知…"):
+            files = ui.guarded(lambda: notices.notice_files(path, status))
+        st.session_state["n_files"] = {"files": files, "status": status, "version": ui.version(path)}
+    built = st.session_state.get("n_files")
+    if not built or built["version"] != ui.version(path):
+        return
+    files, status = built["files"], built["status"]
+    count = len(files) - 1
+    if count:
+        st.success(
+            f"已生成 {count} 份整改通知（“{status}”的问题）和问题台账。", icon=":material/check_circle:"
+        )
+    else:
+        st.warning(
+            f"没有核实状态为“{status}”的问题，未生成整改通知；可先在“一致性警告”页核实问题。问题台账已生成。",
+            icon=":material/warning:",
+        )
+    left, right = st.columns(2)
+    if count:
+        left.download_button(
+            "下载整改通知和问题台账（ZIP）",
+            notices.files_zip(files),
+            f"整改通知_{status}.zip",
+            "application/zip",
+            key="n_dl_zip",
+            icon=":material/download:",
+            width="stretch",
+        )
+    right.download_button(
+        "下载问题台账（XLSX）",
+        files[notices.LEDGER_NAME],
+        notices.LEDGER_NAME,
+        export.MIME["xlsx"],
+        key="n_dl_ledger",
+        icon=":material/download:",
+        width="stretch",
+    )

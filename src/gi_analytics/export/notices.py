@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -71,20 +72,38 @@ def _label(lookup, tbl: str, key: str) -> str:
         return key
 
 
+LEDGER_NAME = "问题台账.xlsx"
+
+
+def notice_files(db: str | os.PathLike[str], status: str = "已确认") -> dict[str, bytes]:
+    """File name -> bytes: one DOCX per unit with findings in `status` (整改通知_单位.docx), then the ledger."""
+    files = {}
+    for (district, unit), group in notice_findings(db, status).groupby(["district", "unit"], sort=True):
+        files[f"整改通知_{_UNSAFE.sub('_', unit)}.docx"] = notice_docx(unit, district, group)
+    files[LEDGER_NAME] = ledger_xlsx(ledger_findings(db))
+    return files
+
+
 def write_notices(
     db: str | os.PathLike[str], out_dir: str | os.PathLike[str], status: str = "已确认"
 ) -> list[Path]:
     """One DOCX per unit with findings in `status`, and 问题台账.xlsx of every finding; returns the files."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = []
-    for (district, unit), group in notice_findings(db, status).groupby(["district", "unit"], sort=True):
-        path = out / f"整改通知_{_UNSAFE.sub('_', unit)}.docx"
-        path.write_bytes(notice_docx(unit, district, group))
-        files.append(path)
-    ledger = out / "问题台账.xlsx"
-    ledger.write_bytes(ledger_xlsx(ledger_findings(db)))
-    return [*files, ledger]
+    paths = []
+    for name, data in notice_files(db, status).items():
+        (out / name).write_bytes(data)
+        paths.append(out / name)
+    return paths
+
+
+def files_zip(files: dict[str, bytes]) -> bytes:
+    """The files as one ZIP archive (names in UTF-8, as Windows' and macOS' archivers read them)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def ledger_xlsx(frame: pd.DataFrame) -> bytes:
