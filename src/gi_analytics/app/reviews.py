@@ -73,6 +73,7 @@ def review_form(selected: pd.DataFrame, key: str) -> None:
             + (f"（另有{skipped}项未能核对，不需核实）" if skipped else "")
         )
     with st.form(f"{key}_form", border=True):
+        st.markdown("**核实所选问题**")
         cols = st.columns([2, 2, 5])
         cols[0].selectbox("核实状态", STATES, index=STATES.index(DEFAULT_STATE), key=f"{key}_state")
         cols[1].text_input("核实人", value=st.session_state.get(_REVIEWER, ""), key=f"{key}_by", max_chars=40)
@@ -146,9 +147,10 @@ def notices_panel() -> None:
     ZIP; the ledger alone too. Files made from an older version of the database are not offered."""
     path = ui.db_path()
     st.caption(
-        "为每个单位生成一份整改通知（Word），列出所选核实状态的问题及其证据；问题台账（Excel）列出全部问题及核实状态。"
-        f"范围：数据库中的全部单位。{summary(analytics.Filters())}"
+        "为每个单位生成一份整改通知（Word），列出所选核实状态的问题及其证据；"
+        "问题台账（Excel）列出全部问题及其核实状态。范围：数据库中的全部单位。"
     )
+    st.caption(summary(analytics.Filters()))
     cols = st.columns([2, 3], vertical_alignment="bottom")
     status = cols[0].selectbox(
         "纳入通知的核实状态", STATES, index=STATES.index(DEFAULT_STATE), key="n_status"

@@ -43,7 +43,8 @@ def report_finding_rows(path: str, report_id: int) -> pd.DataFrame:
     sql = f"""SELECT {{finding_id}} AS finding_id, u.name AS unit, f.year, f.check_id, f.severity, f.status, f.tbl,
                      f.row_key, f.col_key, f.section_no, f.expected, f.actual, f.message, {{review}}
              FROM findings f JOIN units u USING (unit_id) {{join}}
-             WHERE f.report_id = ? ORDER BY {_BY_SEVERITY.format("f.")}, f.check_id"""
+             WHERE f.report_id = ? ORDER BY f.status <> 'failed', {_BY_SEVERITY.format("f.")}, f.check_id, f.tbl,
+                   f.row_key, f.col_key, f.section_no"""  # failed first, then a stable order
     return _reviewed(path, sql, [report_id], "f")
 
 
@@ -90,7 +91,8 @@ def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
                      x.status, x.tbl, x.row_key, x.col_key, x.section_no, x.expected, x.actual, x.message, {{review}}
               FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id {{join}}
               WHERE {cond}
-              ORDER BY {_BY_SEVERITY.format("x.")}, u.name, x.year"""
+              ORDER BY {_BY_SEVERITY.format("x.")}, u.name, x.year, x.check_id, x.tbl, x.row_key, x.col_key,
+                       x.section_no"""  # a stable order: selected rows are positions
     return _reviewed(path, sql, params, "x")
 
 
