@@ -87,3 +87,29 @@ def test_a_database_without_reviews_counts_every_finding_pending(db: Path) -> No
     con.execute("DROP TABLE reviews")
     con.close()
     assert analytics.review_summary(str(db), analytics.Filters()) == analytics.ReviewTotals(3, 0, 0, 0)
+
+
+def test_the_ledger_keeps_a_corrected_finding_the_new_version_no_longer_has(db: Path) -> None:
+    from gi_analytics.export.notices import ledger_findings
+
+    found = ids(db)
+    reviews.set_reviews(db, [found["requests.balance"]], "已确认", "合计不平", "张三")
+    con = duckdb.connect(str(db))  # as ingest does when a newer version no longer has the finding
+    con.execute("DELETE FROM findings WHERE check_id = 'requests.balance'")
+    con.execute(
+        "UPDATE reviews SET status = '已整改', version = 2, note = '第2版报告已不再有此问题；合计不平'"
+    )
+    con.close()
+    ledger = ledger_findings(db).set_index("finding_id")
+    assert len(ledger) == 3  # two findings still open, and the corrected one
+    row = ledger.loc[found["requests.balance"]]
+    assert (row["unit"], row["year"], row["review_status"], row["severity_label"]) == (
+        "甲镇",
+        2022,
+        "已整改",
+        "错误",
+    )
+    assert row["message"] == "当前版本的报告已无此问题" and row["place"].startswith("表三")
+    assert (
+        analytics.review_summary(str(db), analytics.Filters()).corrected == 1
+    )  # the pack counts it the same

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import form_spec as form
 from ..checks.registry import BY_ID
 from ..store.connection import read_connection
-from ..store.reviews import reviewed_findings
+from ..store.reviews import corrected_gone, reviewed_findings
 from .tables import table_xlsx
 
 TABLE_NAMES = {"active": "表二（主动公开政府信息情况）", "requests": "表三（收到和处理政府信息公开申请情况）",
@@ -37,10 +37,15 @@ def notice_findings(db: str | os.PathLike[str], status: str = "已确认") -> pd
 
 
 def ledger_findings(db: str | os.PathLike[str]) -> pd.DataFrame:
-    """Every failed finding with its review state: the ledger a supervisor keeps through the year."""
+    """Every failed finding with its review state, and every corrected one that the current version of its
+    report no longer has: the ledger a supervisor keeps through the year."""
     with read_connection(db) as con:
         frame = reviewed_findings(con)
-    return _described(frame[frame["status"] == "failed"])
+        gone = corrected_gone(con)
+    gone = gone.assign(status="failed", message="当前版本的报告已无此问题",
+                       severity=[BY_ID[c].severity if c in BY_ID else "warning" for c in gone["check_id"]])
+    frame = frame[frame["status"] == "failed"]
+    return _described(pd.concat([frame, gone], ignore_index=True) if len(gone) else frame)
 
 
 def _described(frame: pd.DataFrame) -> pd.DataFrame:

@@ -69,6 +69,18 @@ def reviewed_findings(con: duckdb.DuckDBPyConnection, status: str | None = None)
     return con.execute(sql, [status] if status else []).df()
 
 
+def corrected_gone(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reviews marked 已整改 whose finding the current reports no longer have (so it is not in `findings`), in the
+    columns of reviewed_findings where the review knows them."""
+    if not has_reviews(con):
+        return pd.DataFrame(columns=[*CSV_COLUMNS[:9], "review_status", "review_note", "reviewer", "reviewed_at"])
+    return con.execute(
+        f"SELECT {', '.join(CSV_COLUMNS[:9])}, status AS review_status, note AS review_note, reviewer, reviewed_at "
+        f"FROM reviews WHERE status = '已整改' AND finding_id NOT IN "
+        f"(SELECT {FINDING_ID} FROM findings f JOIN units u USING (unit_id)) ORDER BY district, unit, year, check_id"
+    ).df()
+
+
 def set_reviews(
     path: str | os.PathLike[str], ids: Sequence[str], status: str, note: str = "", reviewer: str = ""
 ) -> int:
