@@ -19,8 +19,11 @@ from . import ui
 STATES = analytics.REVIEW_STATES
 DEFAULT_STATE = "已确认"
 COLUMN = "review_status"
-_NO_SELECTION = {"selection": {"rows": [], "columns": [], "cells": []}}
 _REVIEWER = "_reviewer"  # the last reviewer's name, offered again on every form
+
+
+def _no_selection() -> dict[str, dict[str, list]]:
+    return {"selection": {"rows": [], "columns": [], "cells": []}}
 
 
 def state_filter(frame: pd.DataFrame, container: Any, key: str) -> pd.DataFrame:
@@ -43,7 +46,7 @@ def selectable_table(table: pd.DataFrame, columns: list[str], key: str, **kwargs
     if st.session_state.get(f"{key}_rows") != signature:
         st.session_state[f"{key}_rows"] = signature
         if key in st.session_state:
-            st.session_state[key] = _NO_SELECTION
+            st.session_state[key] = _no_selection()
     config = {COLUMN: st.column_config.TextColumn("核实状态"), **kwargs.pop("column_config", {})}
     event = st.dataframe(
         table,
@@ -108,7 +111,7 @@ def _save(ids: tuple[str, ...], key: str) -> None:
         st.session_state[f"{key}_message"] = ("error", f"保存失败：{ui.md_escape(exc)}")
         return
     st.session_state[_REVIEWER] = reviewer
-    st.session_state[key] = _NO_SELECTION
+    st.session_state[key] = _no_selection()
     st.session_state[f"{key}_message"] = ("ok", f"已将 {count} 个问题标为“{state}”。")
 
 
