@@ -29,7 +29,7 @@ for col, (label, value) in zip(m, (("错误", totals.errors), ("警告", totals.
 m[3].metric(f":gray[{UNCHECKED}]", totals.not_evaluated, help="因数据缺失等原因无法执行的核对，不计入上面的数目")
 m[4].metric("有错误的报告", totals.reports_with_errors, help="至少有一条错误的报告")
 
-cols = st.columns([3, 2, 3, 3, 2])
+cols = st.columns([3, 2.5, 2.5, 2.5, 2])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],
                                  format_func=analytics.SEVERITY_LABELS.get, key="w_severity")
 statuses = cols[1].multiselect("核对结果", list(analytics.STATUS_LABELS), default=["failed"],

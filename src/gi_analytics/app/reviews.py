@@ -27,9 +27,10 @@ def _no_selection() -> dict[str, dict[str, list]]:
 
 
 def state_filter(frame: pd.DataFrame, container: Any, key: str) -> pd.DataFrame:
-    """A 核实状态 multiselect (empty: every state) and the rows of `frame` it keeps."""
+    """A 核实状态 multiselect (empty: every state) and the rows of `frame` it keeps (failed findings only: a check
+    that could not run is not reviewed)."""
     chosen = container.multiselect("核实状态", list(STATES), key=key, placeholder="全部状态")
-    return frame[frame[COLUMN].isin(chosen)] if chosen else frame
+    return frame[frame[COLUMN].isin(chosen) & (frame["status"] == "failed")] if chosen else frame
 
 
 def summary(f: analytics.Filters | None = None) -> str:
@@ -48,8 +49,9 @@ def selectable_table(table: pd.DataFrame, columns: list[str], key: str, **kwargs
         if key in st.session_state:
             st.session_state[key] = _no_selection()
     config = {COLUMN: st.column_config.TextColumn("核实状态"), **kwargs.pop("column_config", {})}
+    reviewable = table["status"] == "failed"  # a check that could not run has nothing to review
     event = st.dataframe(
-        table,
+        table.assign(**{COLUMN: table[COLUMN].where(reviewable, "—")}),
         key=key,
         hide_index=True,
         column_order=shown,
