@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gi_analytics import analytics, export
-from gi_analytics.app import ui
+from gi_analytics.app import reviews, ui
 from gi_analytics.export import pack
 
 ui.route_through_app()
@@ -15,7 +15,7 @@ if options.empty:
     ui.empty()
     st.stop()
 
-tab_pack, tab_one = st.tabs(["会议材料", "单项图表与表格"])
+tab_pack, tab_notices, tab_one = st.tabs(["会议材料", "整改通知", "单项图表与表格"])
 with tab_pack:
     chosen_f = ui.filters()
     chosen = chosen_f.district
@@ -50,6 +50,9 @@ with tab_pack:
         for col, fmt, label in ((left, "pptx", "下载演示文稿（PPTX）"), (right, "pdf", "下载讲义（PDF）")):
             col.download_button(label, files[fmt], f"{files['name']}.{fmt}", export.MIME[fmt], key=f"x_dl_{fmt}",
                                 icon=":material/download:", width="stretch")
+
+with tab_notices:
+    reviews.notices_panel()
 
 with tab_one:
     st.caption("按侧栏的筛选条件导出。")

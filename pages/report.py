@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics
-from gi_analytics.app import report_view, ui
+from gi_analytics.app import report_view, reviews, ui
 
 ui.route_through_app()
 
@@ -55,13 +55,7 @@ tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问�
 with tab_tables:
     report_view.form_tables(ui.report_query(analytics.report_cells, chosen), head, findings, f"{unit}{year}")
 with tab_findings:
-    if findings.empty:
-        st.success("本报告没有发现问题。", icon=":material/check_circle:")
-    for _, f in findings.iterrows():
-        icon = {"error": ":material/error:", "warning": ":material/warning:"}.get(f["severity"], ":material/info:")
-        icon = icon if f["status"] == "failed" else ":material/help:"
-        st.markdown(f"{icon} **{f['result_label']} · {f['title']}**")
-        st.text(f["message"])
+    reviews.report_findings_tab(findings, f"r_findings_{chosen}")
 with tab_text:
     for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():
         st.subheader(f"{s['no']}. {ui.md_escape(s['title'])}", divider="gray")

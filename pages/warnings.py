@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics, labels
-from gi_analytics.app import problems, ui
+from gi_analytics.app import problems, reviews, ui
 from gi_analytics.charts import catalogue
 
 ui.route_through_app()
@@ -31,7 +31,7 @@ m[4].metric("有错误的报告", totals.reports_with_errors, help="至少有一
 
 problems.show(ui.query(analytics.coverage), "w_problem_reports")  # not checks' findings, but the first to see
 st.subheader("核对发现的问题", divider="gray")
-cols = st.columns([2, 2, 3, 3])
+cols = st.columns([3, 2.5, 2.5, 2.5, 2])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],
                                  format_func=analytics.SEVERITY_LABELS.get, key="w_severity")
 statuses = cols[1].multiselect("核对结果", list(analytics.STATUS_LABELS), default=["failed"],
@@ -44,6 +44,8 @@ shown = every[every["severity"].isin(severities or list(analytics.SEVERITY_LABEL
 shown = shown[shown["status"].isin(statuses or list(analytics.STATUS_LABELS))]
 shown = shown[shown["check_id"].isin(checks)] if checks else shown
 shown = shown[shown["unit"].isin(units)] if units else shown
+shown = reviews.state_filter(shown, cols[4], "w_review")
+st.caption(reviews.summary())
 if ui.empty(shown):
     st.stop()
 
@@ -59,11 +61,13 @@ table = table.assign(link=["" if pd.isna(rid) else "./report?" + urlencode(
     for rid, unit, year in zip(table["report_id"], table["unit"], table["year"], strict=True)])
 if len(shown) > MAX_ROWS:
     st.caption(f"共 {len(shown):,} 条，表中显示前 {MAX_ROWS:,} 条；下载可得全部。")
-st.dataframe(table[["result_label", "title", "unit", "year", "place", "message", "expected_text", "actual_text",
-                    "link"]], hide_index=True, width="stretch", key="findings_table", column_config={
+picked = reviews.selectable_table(table, ["result_label", "title", "unit", "year", "place", "message",
+                                          "expected_text", "actual_text", "link"], "findings_table", width="stretch",
+                                  column_config={
     "result_label": "严重程度", "title": "检查项", "unit": "单位",
     "year": st.column_config.NumberColumn("年度", format="%d"), "place": "位置",
     "message": st.column_config.TextColumn("说明", width="large"),
     "expected_text": "应为", "actual_text": "实际",
     "link": st.column_config.LinkColumn("报告", display_text="打开报告")})
 ui.table_downloads(shown, "一致性问题清单", "findings_table", ui.FINDING_LABELS)
+reviews.review_form(picked, "findings_table")

@@ -186,7 +186,7 @@ def build_small_db(path: Path) -> SmallDb:
 
 
 ROOT = Path(__file__).resolve().parents[1]
-BROWSER = ("app/test_e2e.py", "app/test_page_export.py", "export/test_export.py")
+BROWSER = ("app/test_e2e", "app/test_page_export.py", "export/test_export.py")
 SLOW = ("app/", "robustness/", "cli/test_cli.py", "demo/test_demo_district.py")
 SLOW_TESTS = {  # single tests of a second or more in otherwise fast files
     "test_every_bundled_file_parses_to_the_report_it_was_made_from",

@@ -66,6 +66,35 @@ def _report_key(r: Mapping[str, Any]) -> Any:
     return None if rid is None or _missing(rid) else int(rid)
 
 
+REVIEW_STATES = ("待核实", "已确认", "已忽略", "已整改")  # as store.reviews.STATES
+# a review state as the counts name it: a confirmed finding is open until it is corrected
+REVIEW_COUNT_LABELS = {"待核实": "待核实", "已确认": "已确认（未整改）", "已忽略": "已忽略", "已整改": "已整改"}
+
+
+@dataclass(frozen=True)
+class ReviewTotals:
+    """Failed findings by review state: the pack's 整改情况 and the app count them so, and only so."""
+
+    pending: int = 0
+    confirmed: int = 0
+    ignored: int = 0
+    corrected: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return dict(zip(REVIEW_STATES, (self.pending, self.confirmed, self.ignored, self.corrected), strict=True))
+
+    def text(self) -> str:
+        return "、".join(f"{REVIEW_COUNT_LABELS[s]}{n}条" for s, n in self.counts().items())
+
+
+def review_totals(rows: Iterable[Mapping[str, Any]] | Any) -> ReviewTotals:
+    """The one count of review states: `rows` (dicts, or a DataFrame) have `review_status`; a state not set is
+    待核实."""
+    records = rows.to_dict("records") if hasattr(rows, "to_dict") else list(rows)
+    states = [r.get("review_status") or REVIEW_STATES[0] for r in records]
+    return ReviewTotals(*(states.count(s) for s in REVIEW_STATES))
+
+
 def display_width(value: Any) -> int:
     """Columns a text takes in a terminal or a spreadsheet: CJK characters count two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(value))

@@ -172,3 +172,12 @@ def test_every_chart_marks_flagged_data_and_names_the_finding(small_db):
 def test_year_axes_are_categorical(small_db):
     fig = charts.trend(a.per_year(a.unit_year(str(small_db.path), Filters())), {"new_received": "新收"}, "趋势")
     assert fig.layout.xaxis.type == "category" and list(fig.data[0].x) == ["2021", "2022", "2023"]
+
+
+def test_the_group_without_a_district_is_a_selection_of_its_own(demo_db):
+    """District "" (未填区县) selects the units ingested without one, never the whole database."""
+    every = a.report_index(str(demo_db), Filters())
+    none = a.report_index(str(demo_db), Filters(district=""))
+    named = a.report_index(str(demo_db), Filters(district="示例区"))
+    assert 0 < len(none) < len(every) and len(none) + len(named) == len(every)
+    assert set(none["unit"]).isdisjoint(named["unit"])

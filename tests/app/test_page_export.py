@@ -40,7 +40,7 @@ def test_pack_is_built_and_offered_as_pptx_and_pdf(small_db, monkeypatch) -> Non
     assert labels[:2] == ["下载演示文稿（PPTX）", "下载讲义（PDF）"]
     files = at.session_state["x_files"]
     prs = Presentation(io.BytesIO(files["pptx"]))
-    assert len(prs.slides) == files["slides"] == 1 + 4 + 1 + 2  # title, 4 appeals charts, coverage, 2 lists
+    assert len(prs.slides) == files["slides"] == 1 + 4 + 1 + 3  # title, 4 appeals charts, coverage, 3 lists
     assert files["pdf"].startswith(b"%PDF")
 
 

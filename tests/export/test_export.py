@@ -190,10 +190,11 @@ def test_pack_has_every_chart_then_the_lists(built: export.Pack) -> None:
     charts = [s for s in built.slides if s.image is not None]
     assert [s.title for s in charts] == [c.title for c in pack.CHARTS.values()]
     assert all(any(ch.isdigit() for ch in s.caption) for s in charts)
-    missing, findings = [s for s in built.slides if s.image is None]
+    missing, findings, states = [s for s in built.slides if s.image is None]
     assert missing.header == ("单位", "缺失", "空白模板", "全零")
     assert missing.rows == [("丙街道", "—", "—", "2021"), ("乙镇", "2023", "—", "—")]
     assert [r[:3] for r in findings.rows] == [("甲镇", "1", "0"), ("乙镇", "0", "1")]
+    assert states.title == "整改情况" and states.rows[-1] == ("合计", "3", "0", "0", "0", "3")
 
 
 def test_caption_states_the_requests_of_the_last_year(built: export.Pack, db: Path) -> None:
@@ -234,7 +235,8 @@ def test_pdf_has_one_page_per_slide_with_extractable_chinese(built: export.Pack)
         flat = text.replace("\n", "")
         assert slide.title in flat and slide.caption[:20] in flat
         assert images == (1 if slide.image is not None else 0)
-    assert "乙镇" in pages[-2][0] and "缺失" in pages[-2][0]
+    assert "乙镇" in pages[-3][0] and "缺失" in pages[-3][0]
+    assert "整改情况" in pages[-1][0] and "已确认（未整改）" in pages[-1][0]
 
 
 def test_pack_of_some_parts_only(db: Path) -> None:

@@ -5,11 +5,15 @@ from ..derived.figures import COUNT_COLUMNS
 from ..labels import (
     COVERAGE_STATES,
     NOT_EVALUATED,
+    REVIEW_COUNT_LABELS,
+    REVIEW_STATES,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    ReviewTotals,
     Totals,
     finding_totals,
     number_text,
+    review_totals,
 )
 from ..store.dashboard import filter_options
 from ..store.selection import FilterOptions, Filters
@@ -37,7 +41,15 @@ from .dashboard import (
     volume_jumps,
     with_rates,
 )
-from .findings import check_title, findings, report_findings, selection_totals
+from .findings import (
+    check_title,
+    findings,
+    report_findings,
+    review_counts,
+    review_summary,
+    selection_reviews,
+    selection_totals,
+)
 from .reports import (
     find_report,
     form_table,
@@ -55,5 +67,8 @@ __all__ = [
     "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
     "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",
-    "report_versions", "selection_totals", "PROBLEM_REPORT_LABELS", "problem_reports", "state_of_findings", "totals", "unit_year", "Totals", "finding_totals", "volume_jumps", "with_rates",
+    "report_versions", "selection_totals", "PROBLEM_REPORT_LABELS", "problem_reports", "state_of_findings",
+    "REVIEW_COUNT_LABELS", "REVIEW_STATES", "ReviewTotals",
+    "review_counts", "review_summary", "review_totals", "selection_reviews", "totals", "unit_year", "Totals",
+    "finding_totals", "volume_jumps", "with_rates",
 ]

@@ -11,12 +11,15 @@ from .. import form_spec as form
 from ..checks import BY_ID
 from ..labels import (
     NOT_EVALUATED,
+    REVIEW_STATES,
     SEVERITY_LABELS,
     STATUS_LABELS,
+    ReviewTotals,
     Totals,
     finding_totals,
     number_text,
     pinyin_column,
+    review_totals,
 )
 from ..store import reports as sql
 from ..store.selection import Filters
@@ -39,17 +42,37 @@ def findings(
     df["status_label"] = df["status"].map(STATUS_LABELS)
     unchecked = df["status"] == NOT_EVALUATED  # not a failure: never shown as an error or a warning
     df["result_label"] = df["severity_label"].where(~unchecked, STATUS_LABELS[NOT_EVALUATED])
-    df["expected_text"] = [number_text(v) for v in df["expected"]]
-    df["actual_text"] = [number_text(v) for v in df["actual"]]
-    df["place"] = [
-        _place(*p) for p in zip(df["tbl"], df["row_key"], df["col_key"], df["section_no"], strict=True)
-    ]
-    return df
+    return _described(df)
 
 
 def selection_totals(path: str, f: Filters) -> Totals:
     """The selection's totals, by the one definition (labels.finding_totals) every page and export uses."""
     return finding_totals(sql.selection_findings(path, f))
+
+
+def selection_reviews(path: str, f: Filters) -> pd.DataFrame:
+    """The review state of every failed finding of the selection, corrected ones that a newer version of the
+    report no longer has included (see store.reports.selection_reviews)."""
+    return sql.selection_reviews(path, f)
+
+
+def review_summary(path: str, f: Filters) -> ReviewTotals:
+    """The selection's findings by review state (labels.review_totals)."""
+    return review_totals(sql.selection_reviews(path, f))
+
+
+def review_counts(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: its failed findings in each review state (labels.review_totals of its rows), units with open
+    confirmed findings first."""
+    columns = ["unit", *REVIEW_STATES, "total"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    out = pd.DataFrame(
+        [{"unit": unit, **review_totals(group).counts()} for unit, group in rows.groupby("unit", sort=True)]
+    )
+    out["total"] = out[list(REVIEW_STATES)].sum(axis=1)
+    order = ["已确认", "待核实", "total", "unit"]
+    return out.sort_values(order, ascending=[False, False, False, True]).reset_index(drop=True)[columns]
 
 
 def report_findings(path: str, report_id: int) -> pd.DataFrame:
@@ -60,6 +83,16 @@ def report_findings(path: str, report_id: int) -> pd.DataFrame:
     df["severity_label"] = df["severity"].map(SEVERITY_LABELS)
     unchecked = df["status"] == NOT_EVALUATED
     df["result_label"] = df["severity_label"].where(~unchecked, STATUS_LABELS[NOT_EVALUATED])
+    return _described(df)
+
+
+def _described(df: pd.DataFrame) -> pd.DataFrame:
+    """The printed numbers as text and the place in the report's own words."""
+    df["expected_text"] = [number_text(v) for v in df["expected"]]
+    df["actual_text"] = [number_text(v) for v in df["actual"]]
+    df["place"] = [
+        _place(*p) for p in zip(df["tbl"], df["row_key"], df["col_key"], df["section_no"], strict=True)
+    ]
     return df
 
 

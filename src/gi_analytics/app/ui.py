@@ -204,6 +204,9 @@ FINDING_LABELS = {
     "message": "说明",
     "expected_text": "应为",
     "actual_text": "实际",
+    "review_status": "核实状态",
+    "review_note": "核实说明",
+    "reviewer": "核实人",
 }
 COUNT_LABELS = {"unit": "单位", "year": "年度", "reports": "报告数", **pack.TABLES["unit_year"].labels}
 

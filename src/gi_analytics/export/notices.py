@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import pandas as pd
 from .. import form_spec as form
 from ..checks.registry import BY_ID
 from ..store.connection import read_connection
-from ..store.reviews import reviewed_findings
+from ..store.reviews import corrected_gone, reviewed_findings
 from .tables import table_xlsx
 
 TABLE_NAMES = {"active": "表二（主动公开政府信息情况）", "requests": "表三（收到和处理政府信息公开申请情况）",
@@ -36,10 +37,15 @@ def notice_findings(db: str | os.PathLike[str], status: str = "已确认") -> pd
 
 
 def ledger_findings(db: str | os.PathLike[str]) -> pd.DataFrame:
-    """Every failed finding with its review state: the ledger a supervisor keeps through the year."""
+    """Every failed finding with its review state, and every corrected one that the current version of its
+    report no longer has: the ledger a supervisor keeps through the year."""
     with read_connection(db) as con:
         frame = reviewed_findings(con)
-    return _described(frame[frame["status"] == "failed"])
+        gone = corrected_gone(con)
+    gone = gone.assign(status="failed", message="当前版本的报告已无此问题",
+                       severity=[BY_ID[c].severity if c in BY_ID else "warning" for c in gone["check_id"]])
+    frame = frame[frame["status"] == "failed"]
+    return _described(pd.concat([frame, gone], ignore_index=True) if len(gone) else frame)
 
 
 def _described(frame: pd.DataFrame) -> pd.DataFrame:
@@ -71,20 +77,38 @@ def _label(lookup, tbl: str, key: str) -> str:
         return key
 
 
+LEDGER_NAME = "问题台账.xlsx"
+
+
+def notice_files(db: str | os.PathLike[str], status: str = "已确认") -> dict[str, bytes]:
+    """File name -> bytes: one DOCX per unit with findings in `status` (整改通知_单位.docx), then the ledger."""
+    files = {}
+    for (district, unit), group in notice_findings(db, status).groupby(["district", "unit"], sort=True):
+        files[f"整改通知_{_UNSAFE.sub('_', unit)}.docx"] = notice_docx(unit, district, group)
+    files[LEDGER_NAME] = ledger_xlsx(ledger_findings(db))
+    return files
+
+
 def write_notices(
     db: str | os.PathLike[str], out_dir: str | os.PathLike[str], status: str = "已确认"
 ) -> list[Path]:
     """One DOCX per unit with findings in `status`, and 问题台账.xlsx of every finding; returns the files."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = []
-    for (district, unit), group in notice_findings(db, status).groupby(["district", "unit"], sort=True):
-        path = out / f"整改通知_{_UNSAFE.sub('_', unit)}.docx"
-        path.write_bytes(notice_docx(unit, district, group))
-        files.append(path)
-    ledger = out / "问题台账.xlsx"
-    ledger.write_bytes(ledger_xlsx(ledger_findings(db)))
-    return [*files, ledger]
+    paths = []
+    for name, data in notice_files(db, status).items():
+        (out / name).write_bytes(data)
+        paths.append(out / name)
+    return paths
+
+
+def files_zip(files: dict[str, bytes]) -> bytes:
+    """The files as one ZIP archive (names in UTF-8, as Windows' and macOS' archivers read them)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 def ledger_xlsx(frame: pd.DataFrame) -> bytes:

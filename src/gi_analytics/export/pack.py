@@ -74,6 +74,11 @@ class Source:
     def totals(self) -> analytics.Totals:
         return analytics.finding_totals(self.findings)
 
+    @cached_property
+    def reviews(self) -> pd.DataFrame:
+        """Every failed finding of the selection with its review state, corrected ones included."""
+        return analytics.selection_reviews(self.db, self.f)
+
 
 # ---- chart data ---------------------------------------------------------------------------------
 
@@ -168,6 +173,8 @@ _TABLES = [
     TableSpec("findings", "一致性问题清单", lambda s: s.findings,
               {"severity_label": "严重程度", "title": "检查项", "unit": "单位", "year": "年度", "place": "位置",
                "message": "说明", "expected": "应为", "actual": "实际"}),
+    TableSpec("reviews", "整改情况（按单位）", lambda s: analytics.review_counts(s.reviews),
+              {"unit": "单位", **analytics.REVIEW_COUNT_LABELS, "total": "合计"}),
 ]
 TABLES: dict[str, TableSpec] = {t.name: t for t in _TABLES}
 
@@ -272,6 +279,22 @@ def findings_slides(source: Source) -> list[Slide]:
     return _paginate("各单位主要问题", ("单位", "错误", "警告", "主要问题（检查项×条数）"), rows, caption, (2.2, 0.7, 0.7, 6))
 
 
+def review_slides(source: Source) -> list[Slide]:
+    """Per unit: its findings 待核实, 已确认 (not yet corrected), 已忽略 and 已整改 (analytics.review_counts)."""
+    per_unit = analytics.review_counts(source.reviews)
+    totals = analytics.review_totals(source.reviews)
+    caption = f"所选范围的问题（含提示）：{totals.text()}。" if len(per_unit) else "所选范围内没有问题。"
+    if totals.confirmed:
+        caption += f"尚有{(per_unit['已确认'] > 0).sum()}个单位的已确认问题未整改。"
+    rows = [(r["unit"], *(str(int(r[s])) for s in analytics.REVIEW_STATES), str(int(r["total"])))
+            for _, r in per_unit.iterrows()]
+    if rows:
+        counts = totals.counts().values()
+        rows.append(("合计", *(str(n) for n in counts), str(sum(counts))))
+    header = ("单位", *analytics.REVIEW_COUNT_LABELS.values(), "合计")
+    return _paginate("整改情况", header, rows, caption, (2.4, 1, 1.4, 1, 1, 1))
+
+
 Progress = Callable[[int, int, str], None]
 
 
@@ -305,7 +328,7 @@ def build_pack(db: str, district: str | None, years: tuple[int, int], parts: Seq
         progress, len(specs) + i + 1, steps, f"已绘制：{built[i][0].title}"))
     slides = [Slide(spec.title, caption, png) for (spec, _, caption), png in zip(built, images, strict=True)]
     if "quality" in parts:
-        slides += missing_slides(source) + findings_slides(source)
+        slides += missing_slides(source) + findings_slides(source) + review_slides(source)
     _tell(progress, steps, steps, "完成")
     span = f"{years[0]}年度" if years[0] == years[1] else f"{years[0]}—{years[1]}年度"
     notes = [f"内容：{'、'.join(PARTS[p] for p in parts)}", f"生成日期：{date.today():%Y年%m月%d日}"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from .connection import read_connection
-from .reviews import FINDING_ID, has_reviews, review_columns
+from .reviews import FINDING_ID, finding_id_sql, has_reviews, review_columns
 from .selection import FINDINGS, Filters, frame, row, where
 
 _BY_SEVERITY = "CASE {0}severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END"
@@ -38,9 +39,25 @@ def report_sections(path: str, report_id: int) -> pd.DataFrame:
 
 
 def report_finding_rows(path: str, report_id: int) -> pd.DataFrame:
-    sql = f"""SELECT check_id, severity, status, tbl, row_key, col_key, section_no, expected, actual, message
-             FROM findings WHERE report_id = ? ORDER BY {_BY_SEVERITY.format("")}"""
-    return frame(path, sql, [report_id])
+    """A report's findings with their id and review state."""
+    sql = f"""SELECT {{finding_id}} AS finding_id, u.name AS unit, f.year, f.check_id, f.severity, f.status, f.tbl,
+                     f.row_key, f.col_key, f.section_no, f.expected, f.actual, f.message, {{review}}
+             FROM findings f JOIN units u USING (unit_id) {{join}}
+             WHERE f.report_id = ? ORDER BY f.status <> 'failed', {_BY_SEVERITY.format("f.")}, f.check_id, f.tbl,
+                   f.row_key, f.col_key, f.section_no"""  # failed first, then a stable order
+    return _reviewed(path, sql, [report_id], "f")
+
+
+def _reviewed(path: str, sql: str, params: Sequence[object], alias: str) -> pd.DataFrame:
+    """Run `sql` with its {finding_id}, {review} and {join} filled in for findings `alias` and units `u`."""
+    with read_connection(path) as con:
+        return _reviewed_on(con, sql, params, alias, has_reviews(con))
+
+
+def _reviewed_on(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], alias: str,
+                 reviewed: bool) -> pd.DataFrame:
+    select, join = review_columns(reviewed, alias)
+    return con.execute(sql.format(finding_id=finding_id_sql(alias), review=select, join=join), list(params)).df()
 
 
 def stored_original(path: str, report_id: int) -> tuple[str, bytes] | None:
@@ -61,7 +78,8 @@ def find_report(path: str, unit: str, year: int, district: str | None = None) ->
 
 def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
                        checks: Sequence[str] = ()) -> pd.DataFrame:
-    """Failed and not-evaluated findings of the selection with the unit's name, errors first."""
+    """Failed and not-evaluated findings of the selection with the unit's name, id and review state, errors
+    first."""
     cond, params = where(f, FINDINGS, template=False)
     if severities:
         cond += " AND list_contains(?::VARCHAR[], x.severity)"
@@ -69,12 +87,13 @@ def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
     if checks:
         cond += " AND list_contains(?::VARCHAR[], x.check_id)"
         params.append(list(checks))
-    sql = f"""SELECT x.report_id, u.name AS unit, x.year, x.check_id, x.severity, x.status, x.tbl, x.row_key,
-                     x.col_key, x.section_no, x.expected, x.actual, x.message
-              FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id
+    sql = f"""SELECT {{finding_id}} AS finding_id, x.report_id, u.name AS unit, x.year, x.check_id, x.severity,
+                     x.status, x.tbl, x.row_key, x.col_key, x.section_no, x.expected, x.actual, x.message, {{review}}
+              FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id {{join}}
               WHERE {cond}
-              ORDER BY {_BY_SEVERITY.format("x.")}, u.name, x.year"""
-    return frame(path, sql, params)
+              ORDER BY {_BY_SEVERITY.format("x.")}, u.name, x.year, x.check_id, x.tbl, x.row_key, x.col_key,
+                       x.section_no"""  # a stable order: selected rows are positions
+    return _reviewed(path, sql, params, "x")
 
 
 _CHECK_QUERY = """
@@ -94,3 +113,25 @@ def check_findings(db: Path, unit: str | None, year: int | None, severity: str) 
         select, join = review_columns(has_reviews(con))
         sql = _CHECK_QUERY.format(finding_id=FINDING_ID, review=select, join=join)
         return con.execute(sql, {"unit": unit, "year": year, "severity": severity}).df()
+
+
+_REVIEWS = {"current": "TRUE", "district": "v.district", "unit": "v.unit", "year": "v.year", "template": ""}
+
+
+def selection_reviews(path: str, f: Filters) -> pd.DataFrame:
+    """The review state of every failed finding of the selection, and of every corrected one (已整改) that a newer
+    version of its report no longer has (so not in `findings`): unit, year, check, severity, review_status."""
+    cond, params = where(f, FINDINGS, template=False)
+    sql = f"""SELECT {{finding_id}} AS finding_id, u.name AS unit, x.year, x.check_id, x.severity, {{review}}
+              FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id {{join}}
+              WHERE {cond} AND x.status = 'failed'"""
+    with read_connection(path) as con:
+        if not has_reviews(con):
+            return _reviewed_on(con, sql, params, "x", reviewed=False)
+        gone, more = where(f, _REVIEWS, template=False)
+        sql += f"""
+              UNION ALL
+              SELECT v.finding_id, v.unit, v.year, v.check_id, NULL, v.status, v.note, v.reviewer, v.reviewed_at
+              FROM reviews v WHERE {gone} AND v.status = '已整改'
+                AND v.finding_id NOT IN (SELECT {FINDING_ID} FROM findings f JOIN units u USING (unit_id))"""
+        return _reviewed_on(con, sql + " ORDER BY unit, year, check_id", [*params, *more], "x", reviewed=True)

@@ -24,14 +24,22 @@ STATES = ("待核实", "已确认", "已忽略", "已整改")
 UNREVIEWED = "待核实"
 CSV_COLUMNS = ("finding_id", "district", "unit", "year", "check_id", "tbl", "row_key", "col_key", "section_no",
                "status", "note", "reviewer", "reviewed_at", "version")  # fmt: skip
-# the identity of a finding `f` of a unit `u`: everything that says where it is, nothing that says what it found
-FINDING_ID = (
-    "substr(md5(concat_ws('|', u.district, u.name, CAST(f.year AS VARCHAR), f.check_id, coalesce(f.tbl, ''), "
-    "coalesce(f.row_key, ''), coalesce(f.col_key, ''), coalesce(CAST(f.section_no AS VARCHAR), ''))), 1, 12)"
-)
 
 
-def review_columns(reviewed: bool) -> tuple[str, str]:
+def finding_id_sql(f: str = "f", u: str = "u") -> str:
+    """The identity of a finding (alias `f`) of a unit (alias `u`): everything that says where it is, nothing
+    that says what it found."""
+    return (
+        f"substr(md5(concat_ws('|', {u}.district, {u}.name, CAST({f}.year AS VARCHAR), {f}.check_id, "
+        f"coalesce({f}.tbl, ''), coalesce({f}.row_key, ''), coalesce({f}.col_key, ''), "
+        f"coalesce(CAST({f}.section_no AS VARCHAR), ''))), 1, 12)"
+    )
+
+
+FINDING_ID = finding_id_sql()
+
+
+def review_columns(reviewed: bool, f: str = "f", u: str = "u") -> tuple[str, str]:
     """(select list, join) adding a finding's review state to a query over findings `f` and units `u`; without a
     `reviews` table (a database written before reviews existed) every finding is 待核实."""
     if not reviewed:
@@ -41,7 +49,7 @@ def review_columns(reviewed: bool) -> tuple[str, str]:
         )
     select = ("coalesce(v.status, '待核实') AS review_status, coalesce(v.note, '') AS review_note, "
               "coalesce(v.reviewer, '') AS reviewer, v.reviewed_at")  # fmt: skip
-    return select, f"LEFT JOIN reviews v ON v.finding_id = {FINDING_ID}"
+    return select, f"LEFT JOIN reviews v ON v.finding_id = {finding_id_sql(f, u)}"
 
 
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
@@ -60,6 +68,18 @@ def reviewed_findings(con: duckdb.DuckDBPyConnection, status: str | None = None)
            f"FROM findings f JOIN units u USING (unit_id) {join}) "
            f"{'WHERE review_status = ?' if status else ''} ORDER BY district, unit, year, check_id")  # fmt: skip
     return con.execute(sql, [status] if status else []).df()
+
+
+def corrected_gone(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reviews marked 已整改 whose finding the current reports no longer have (so it is not in `findings`), in the
+    columns of reviewed_findings where the review knows them."""
+    if not has_reviews(con):
+        return pd.DataFrame(columns=[*CSV_COLUMNS[:9], "review_status", "review_note", "reviewer", "reviewed_at"])
+    return con.execute(
+        f"SELECT {', '.join(CSV_COLUMNS[:9])}, status AS review_status, note AS review_note, reviewer, reviewed_at "
+        f"FROM reviews WHERE status = '已整改' AND finding_id NOT IN "
+        f"(SELECT {FINDING_ID} FROM findings f JOIN units u USING (unit_id)) ORDER BY district, unit, year, check_id"
+    ).df()
 
 
 def set_reviews(

@@ -56,7 +56,7 @@ def where(f: Filters, cols: Mapping[str, str] = REPORTS, *, template: bool = Tru
     """SQL conditions for a selection, with parameters, on the columns `cols` names."""
     clauses, params = [cols["current"] if current else "TRUE"], []
     conditions = [
-        (f.district, f"{cols['district']} = ?", f.district),
+        (f.district is not None, f"coalesce({cols['district']}, '') = ?", f.district),  # '': 未填区县
         (f.units, f"list_contains(?::VARCHAR[], {cols['unit']})", list(f.units)),
         (years and f.year_from is not None, f"{cols['year']} >= ?", f.year_from),
         (years and f.year_to is not None, f"{cols['year']} <= ?", f.year_to),
