@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import analytics
+from ..labels import COVERAGE_STATES, PROBLEM_STATES
 from . import ui
 
 TITLE = "缺失、空白与全零报告"
@@ -27,9 +28,9 @@ def show(grid: pd.DataFrame, key: str) -> None:
         st.success("所选范围内没有缺失、空白模板或全零的报告。", icon=":material/check_circle:")
         return
     counts = rows["label"].value_counts()
-    st.caption("　".join(f"{label} {counts[label]}份" for label in dict.fromkeys(rows["label"]))
+    st.caption("　".join(f"{COVERAGE_STATES[s]} {counts.get(COVERAGE_STATES[s], 0)}份" for s in PROBLEM_STATES)
                + f"；涉及 {rows['unit'].nunique()} 个单位。“自何年起”：该情况连续出现的第一年。")
-    rows = rows.assign(link=[None if pd.isna(rid) else report_url(unit, year) for unit, year, rid
+    rows = rows.assign(link=["" if pd.isna(rid) else report_url(unit, year) for unit, year, rid  # "": no report
                              in zip(rows["unit"], rows["year"], rows["report_id"], strict=True)])
     labels = analytics.PROBLEM_REPORT_LABELS
     st.dataframe(rows[list(labels)], hide_index=True, key=key, column_config={
