@@ -53,7 +53,10 @@ MODEBAR = {
 def style(
     fig: go.Figure, title: str, x_title: str = "", y_title: str = "", percent: bool = False
 ) -> go.Figure:
-    """Shared look: CJK font, Chinese titles, white background, legend on top."""
+    """Shared look: CJK font, Chinese titles, white background, legend on top, plain legend swatches, a value
+    axis from zero that stays readable when every value is zero."""
+    _plain_legend(fig)
+    _value_axis(fig, percent)
     entries = sum(1 for t in fig.data if t.showlegend is not False and t.name)
     rows = -(-entries // LEGEND_PER_ROW)  # a horizontal legend wraps: room for every row under the title
     fig.update_layout(
@@ -68,6 +71,48 @@ def style(
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else None)
     return fig
+
+
+def _marked(values) -> bool:
+    """Whether a per-point style array marks some points (flagged data) apart from the others."""
+    return isinstance(values, tuple) and len(set(values)) > 1
+
+
+def _plain_legend(fig: go.Figure) -> None:
+    """A trace whose points are outlined or coloured by their findings shows in the legend by a plain twin, so
+    a category's swatch never looks as if all of it had errors (the marks have legend keys of their own)."""
+    for i, t in enumerate(list(fig.data)):
+        if t.showlegend is False or not t.name or t.type not in ("bar", "scatter"):
+            continue
+        if t.type == "bar" and _marked(t.marker.line.width):
+            twin = go.Bar(x=[None], y=[None], marker_color=t.marker.color, orientation=t.orientation)
+        elif t.type == "scatter" and (_marked(t.marker.color) or _marked(t.marker.symbol)) and t.line.color:
+            twin = go.Scatter(x=[None], y=[None], mode=t.mode, line=t.line, marker_color=t.line.color)
+        else:
+            continue
+        t.update(showlegend=False, legendgroup=t.name)
+        fig.add_trace(twin.update(name=t.name, legendgroup=t.name, legendrank=100 + i, hoverinfo="skip"))
+
+
+def _value_axis(fig: go.Figure, percent: bool) -> None:
+    """Counts and rates start at zero; when every value is zero (or none) the axis is 0–5 (件) or 0–100 %,
+    never plotly's −1…1 or −100 %…400 %."""
+    values: list[float] = []
+    horizontal = False
+    for t in fig.data:
+        if t.type not in ("bar", "scatter"):
+            return
+        horizontal = t.type == "bar" and t.orientation == "h"
+        data = t.x if horizontal else t.y
+        try:
+            values += [float(v) for v in ([] if data is None else data) if v is not None]
+        except (TypeError, ValueError):
+            return  # a categorical axis (the coverage grid): nothing to do
+    axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    if any(v == v and v != 0 for v in values):  # v == v: not NaN
+        axis(rangemode="tozero")
+    else:
+        axis(range=[0, 1] if percent else [0, 5], dtick=0.2 if percent else 1)
 
 
 def year_axis(fig: go.Figure) -> go.Figure:
