@@ -11,6 +11,7 @@ from gi_analytics import analytics as a
 from gi_analytics import form_spec as form
 from gi_analytics import store
 from gi_analytics.analytics import Filters
+from gi_analytics.charts import form as form_html
 from gi_analytics.charts import plots as charts
 from gi_analytics.ingest import pipeline as importer
 
@@ -95,9 +96,9 @@ def test_report_detail_queries(small_db):
     cells = a.report_cells(path, rid)
     table = a.form_table(cells, "requests", "2021")
     assert table.at["new_received", "total"] == "12" and table.at["partially_granted", "total"] == ""
-    marks = charts.cell_marks(a.report_findings(path, rid), "requests", list(table.index), list(table.columns))
+    marks = form_html.cell_marks(a.report_findings(path, rid), "requests", list(table.index), list(table.columns))
     assert marks[("new_received", "total")][0] == "error" and len(marks) == 1
-    html = charts.form_table_html(table, "requests", a.report_findings(path, rid), "2021")
+    html = form_html.form_table_html(table, "requests", a.report_findings(path, rid), "2021")
     assert 'class="error" title="申请数量勾稽关系不平' in html
     versions = a.report_versions(path, a.find_report(path, "乙镇", 2021))
     assert list(versions["version"]) == [2, 1] and list(versions["is_current"]) == [True, False]
@@ -111,7 +112,7 @@ def test_escaped_html_table(small_db):
                          columns=["tbl", "row_key", "col_key", "value", "state"])
     findings = pd.DataFrame([{"check_id": "requests.balance", "tbl": "requests", "row_key": "new_received", "col_key": "total", "status": "failed",
                               "severity": "warning", "title": "<b>x</b>", "message": '"><script>alert(1)</script>'}])
-    html = charts.form_table_html(a.form_table(cells, "requests", "2021"), "requests", findings, "2021")
+    html = form_html.form_table_html(a.form_table(cells, "requests", "2021"), "requests", findings, "2021")
     assert "<script>" not in html and "&lt;script&gt;" in html and a.find_report(path, "x", 1) is None
 
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from gi_analytics import analytics
 from gi_analytics import form_spec as form
-from gi_analytics.charts import plots as charts
+from gi_analytics.charts import form as charts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from .. import analytics, export
 from .. import form_spec as form
-from ..charts import plots as charts
+from ..charts import form as charts
 from ..labels import COVERAGE_STATES
 from . import ui
 
