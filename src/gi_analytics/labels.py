@@ -24,6 +24,9 @@ COVERAGE_STATES = {
     "clean": "正常",
     "unchecked": "未能核对",  # no error or warning, but some checks could not run
 }
+# rates that are shares (0–1, shown as per cent); 复议率/诉讼率 are per hundred requests and not among them
+SHARE_COLUMNS = frozenset({"disclosure_rate", "correction_rate", "denial_rate", "unavailable_rate",
+                           "review_correction_rate", "share"})
 PROBLEM_STATES = ("missing", "blank", "all_zero")  # a report that is not there, or there but not filled in
 STATE_CHECKS = {"blank": "report.blank_tables", "all_zero": "report.all_zero"}  # a failed finding of it: the state
 # the one palette of the states, in COVERAGE_STATES' order: every chart of the app and the pack, and its legend

@@ -226,6 +226,24 @@ def test_pptx_opens_with_title_charts_captions_and_lists(built: export.Pack) -> 
             assert [c.text for c in table.rows[1].cells] == list(content.rows[0])
 
 
+def test_pdf_embeds_the_chinese_font_it_uses(built: export.Pack) -> None:
+    """Every font of the handout is embedded (a FontFile2 stream), so it prints alike on a machine without it."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    doc = PDFDocument(PDFParser(io.BytesIO(export.pack_pdf(built))))
+    fonts = {}
+    for page in PDFPage.create_pages(doc):
+        for ref in resolve1(resolve1(page.resources).get("Font", {})).values():
+            font = resolve1(ref)
+            descendant = resolve1(font["DescendantFonts"])[0] if "DescendantFonts" in font else font
+            descriptor = resolve1(resolve1(descendant).get("FontDescriptor", {}))
+            fonts[str(font.get("BaseFont"))] = any(k in descriptor for k in ("FontFile", "FontFile2", "FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+
+
 def test_pdf_has_one_page_per_slide_with_extractable_chinese(built: export.Pack) -> None:
     with pdfplumber.open(io.BytesIO(export.pack_pdf(built))) as pdf:
         pages = [(p.extract_text() or "", len(p.images)) for p in pdf.pages]
@@ -349,3 +367,33 @@ def test_caption_shows_a_markdown_image_unit_as_text() -> None:
     caption = captions.caption_top("new_received", "新收申请")(df)
     assert not re.search(r"(?<!\\)[!\[\]()<>]", caption)  # every markup character is backslash-escaped
     assert captions.plain(caption).startswith(f"新收申请最高的是{unit}")
+
+
+def test_exports_show_counts_as_integers_and_shares_as_per_cent() -> None:
+    import openpyxl
+
+    from gi_analytics.export import tables
+
+    df = pd.DataFrame({"unit": ["甲镇", "乙镇"], "processed": [247.0, float("nan")],
+                       "disclosure_rate": [0.5428, 0.1], "review_rate": [1.234, 2.0]})
+    labels = {"unit": "单位", "processed": "办理总数", "disclosure_rate": "公开率", "review_rate": "复议率（每百件）"}
+    text = tables.table_csv(df, labels).decode("utf-8-sig").splitlines()
+    assert text == ["单位,办理总数,公开率,复议率（每百件）", "甲镇,247,54.3%,1.23", "乙镇,,10.0%,2.0"]
+    ws = openpyxl.load_workbook(io.BytesIO(tables.table_xlsx(df, labels))).active
+    assert [c.value for c in ws[1]] == list(labels.values())
+    assert ws["B2"].value == 247 and isinstance(ws["B2"].value, int) and ws["B3"].value is None
+    assert ws["C2"].value == pytest.approx(0.5428) and ws["C2"].number_format == "0.0%"
+    assert ws["D2"].number_format == "0.0"
+
+
+def test_a_pack_table_keeps_its_shares_as_per_cent(db: Path) -> None:
+    import openpyxl
+
+    from gi_analytics.export import pack, tables
+
+    table = pack.build_table(pack.TABLES["key_figures"], pack.Source(str(db), pack.Filters()))
+    assert "公开率" in table.columns and "公开率" in table.attrs["shares"]
+    ws = openpyxl.load_workbook(io.BytesIO(tables.table_xlsx(table))).active
+    col = [c.value for c in ws[1]].index("公开率") + 1
+    assert ws.cell(2, col).number_format == "0.0%"
+    assert all(isinstance(ws.cell(r, 2).value, int | None) for r in range(2, ws.max_row + 1))

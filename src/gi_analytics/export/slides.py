@@ -6,6 +6,7 @@ import contextlib
 import io
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from .captions import plain
@@ -117,19 +118,39 @@ def pack_pptx(pack: Pack) -> bytes:
     return buf.getvalue()
 
 
-PDF_FONT = "STSong-Light"  # a CID font every PDF reader knows; reportlab cannot embed the CFF Noto CJK
+# The handout embeds its Chinese font (the used glyphs only), so it prints alike on every machine. reportlab
+# embeds TrueType outlines only, which Noto CJK (CFF) has not: WenQuanYi Micro Hei (Debian/Ubuntu package
+# fonts-wqy-microhei, installed by scripts/setup.sh). Without it: the CID font STSong-Light, which every PDF
+# reader has but which is not embedded.
+PDF_FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",)
+PDF_FONT, PDF_FALLBACK_FONT = "WenQuanYiMicroHei", "STSong-Light"
+
+
+def pdf_font() -> str:
+    """The registered name of the handout's font: the embeddable one when installed, else the CID fallback."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    registered = pdfmetrics.getRegisteredFontNames()
+    if PDF_FONT in registered:
+        return PDF_FONT
+    found = next((f for f in PDF_FONT_FILES if Path(f).is_file()), None)
+    if found:
+        pdfmetrics.registerFont(TTFont(PDF_FONT, found, subfontIndex=0))
+        return PDF_FONT
+    if PDF_FALLBACK_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FALLBACK_FONT))
+    return PDF_FALLBACK_FONT
 
 
 def _pdf_styles() -> dict[str, Any]:
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    font = pdf_font()
 
     def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
-        return ParagraphStyle(name, fontName=PDF_FONT, fontSize=size, leading=size * 1.4, wordWrap="CJK", **kw)
+        return ParagraphStyle(name, fontName=font, fontSize=size, leading=size * 1.4, wordWrap="CJK", **kw)
 
     return {"title": style("title", 28, spaceAfter=18), "subtitle": style("subtitle", 18, spaceAfter=24),
             "note": style("note", 12, spaceAfter=6), "h": style("h", 18, spaceAfter=10),
@@ -144,7 +165,8 @@ def _pdf_table(s: Slide, styles: dict[str, Any], width: float) -> Any:
     rows = s.rows or [("—",) * len(s.header)]
     data = [[Paragraph(escape(str(v)), styles["cell"]) for v in row] for row in [s.header, *rows]]
     table = Table(data, colWidths=[width * w / sum(widths) for w in widths], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BDBDBD")),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), pdf_font()),  # else each cell names Helvetica
+                               ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#BDBDBD")),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#ECEFF1")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
@@ -177,14 +199,16 @@ def pack_pdf(pack: Pack) -> bytes:
 
 @contextlib.contextmanager
 def _binary_streams() -> Any:
-    """Skip reportlab's ASCII85 encoding of images: pure Python here, it took 3 s of a 3.5 s handout."""
+    """Skip reportlab's ASCII85 encoding of images (pure Python here, it took 3 s of a 3.5 s handout), and
+    start each page in the handout's font, not Helvetica, so that no unembedded font is named in the file."""
     from reportlab import rl_config
 
-    saved, rl_config.useA85 = rl_config.useA85, 0
+    saved = rl_config.useA85, rl_config.canvas_basefontname
+    rl_config.useA85, rl_config.canvas_basefontname = 0, pdf_font()
     try:
         yield
     finally:
-        rl_config.useA85 = saved
+        rl_config.useA85, rl_config.canvas_basefontname = saved
 
 
 def _pdf_image(image_cls: Any, png: bytes, max_w: float, max_h: float) -> Any:

@@ -13,16 +13,37 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..labels import display_width
+from ..labels import SHARE_COLUMNS, display_width
 from .images import IMAGE_FORMATS, MIME, figure_image
 
 
 def labelled(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """Only the labelled columns, renamed to their Chinese labels, in the labels' order (all if no labels)."""
+    """Only the labelled columns, renamed to their Chinese labels, in the labels' order (all if no labels).
+    Shares keep their values and are marked as such in `df.attrs["shares"]` (by the new names)."""
     if not labels:
         return df
     cols = [c for c in labels if c in df.columns]
-    return df[cols].rename(columns=dict(labels))
+    out = df[cols].rename(columns=dict(labels))
+    out.attrs["shares"] = [labels[c] for c in cols if _is_share(df, c)] + list(df.attrs.get("shares", []))
+    return out
+
+
+def _is_share(df: pd.DataFrame, col: Any) -> bool:
+    return (col in SHARE_COLUMNS or col in df.attrs.get("shares", ())) and pd.api.types.is_numeric_dtype(df[col])
+
+
+def for_meeting(df: pd.DataFrame) -> tuple[pd.DataFrame, list[Any]]:
+    """Numbers as a reader expects them: counts that came out as floats (247.0, NaN where blank) as integers;
+    returns the frame and the share columns, to be shown as per cent."""
+    out = df.copy()
+    shares = [c for c in out.columns if _is_share(df, c)]
+    for col in out.columns:
+        values = out[col]
+        if col not in shares and pd.api.types.is_float_dtype(values):
+            known = values.dropna()
+            if len(known) and (known == known.round()).all() and known.abs().max() < 2**53:
+                out[col] = values.astype("Int64")
+    return out, shares
 
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may read as a formula (OWASP)
@@ -48,8 +69,15 @@ def _csv_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table_csv(df: pd.DataFrame, labels: Mapping[str, str] | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly; no cell can run as a formula."""
-    data = _csv_frame(labelled(df, labels))
+    """CSV in UTF-8 with a BOM, so Excel opens the Chinese text correctly; no cell can run as a formula; counts
+    as integers, shares as per cent ("54.3%", which Excel reads as a number)."""
+    data, shares = for_meeting(labelled(df, labels))
+    for col in data.columns:
+        if col in shares:
+            data[col] = [None if pd.isna(v) else f"{v:.1%}" for v in data[col]]
+        elif pd.api.types.is_float_dtype(data[col]):
+            data[col] = data[col].round(2)
+    data = _csv_frame(data)
     text = data.to_csv(index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
@@ -80,7 +108,7 @@ def table_xlsx(df: pd.DataFrame, labels: Mapping[str, str] | None = None, sheet:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    data = labelled(df, labels)
+    data, shares = for_meeting(labelled(df, labels))
     wb = Workbook()
     ws = wb.active
     ws.title = sheet[:31]
@@ -88,6 +116,10 @@ def table_xlsx(df: pd.DataFrame, labels: Mapping[str, str] | None = None, sheet:
     for row in data.itertuples(index=False, name=None):
         ws.append([_excel_value(v) for v in row])
     _as_text(ws)
+    for i, col in enumerate(data.columns, start=1):
+        fmt = "0.0%" if col in shares else "0.0" if pd.api.types.is_float_dtype(data[col]) else None
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i) if fmt else ():
+            cell.number_format = fmt
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center")
