@@ -44,7 +44,7 @@ if submitted and files and not problem:
         result = importer.ingest_bytes(items, path, district=district.strip() or None,
                                        progress=progress) if items else None
     except importer.IngestError as exc:
-        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
+        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.hints.for_error(str(exc), path)}", icon=":material/error:")
         st.stop()
     bar.progress(1.0, text="导入完成")
     rows = [{"文件": f.source, "结果": OUTCOME_LABELS.get(f.outcome, str(f.outcome)), "单位": f.unit or "",

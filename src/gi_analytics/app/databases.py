@@ -74,20 +74,29 @@ def current_name() -> str:
         else:
             st.error(f"没有名为“{asked}”的数据库，已打开{default_name()}。可选：{'、'.join(known)}",
                      icon=":material/error:")
-    if st.session_state.get("f_db") not in known:
+    if st.session_state.get("f_db") not in known and not _vanished(st.session_state.get("f_db")):
         st.session_state["f_db"] = default_name()
     return st.session_state["f_db"]
 
 
+def _vanished(name: str | None) -> bool:
+    """A database of the data folder chosen in this session whose file is gone: it stays chosen (and is
+    reported missing) until the user picks another; it is never silently swapped for the demo."""
+    reserved = (DEFAULT_NAME, DEMO_NAME)
+    return bool(name) and name not in reserved and _NAME.match(name) is not None and name not in available()
+
+
 def path_of(name: str) -> str:
-    return str(available().get(name, default_path()))
+    found = available().get(name)
+    return str(found or (new_path(name) if _vanished(name) else default_path()))
 
 
 def chooser() -> str:
     """The sidebar's database chooser; returns the chosen database's file."""
     name = current_name()
     with st.sidebar.expander("数据库", icon=":material/database:"):
-        st.selectbox("数据库", list(available()), key="f_db",
+        names = list(available())
+        st.selectbox("数据库", names if name in names else [*names, name], key="f_db",
                      help="数据文件夹中的数据库；在“导入”页可新建自己的数据库。")
         st.caption(f"当前：{name}")
     return path_of(st.session_state["f_db"])

@@ -20,13 +20,10 @@ from ..analytics import Filters, text
 from ..charts import plots as charts
 from ..export import pack
 from ..ingest import pipeline as importer
-from . import databases
+from . import databases, hints
 
 ALL = "全部"
-REBUILD_HINT = (
-    "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
-    "或运行 `gi-analytics ingest --rebuild 报告文件夹 --db 数据库文件` 从报告重新构建。"
-)
+REBUILD_HINT = hints.damaged(store.BUNDLED_DB)  # the demo's way out; other errors: hints.for_error
 EMPTY_MESSAGE = "暂无数据：当前数据库或筛选条件下没有报告。可在侧栏放宽筛选，或到“导入”页上传报告。"
 
 # sidebar widget key -> query-string key
@@ -104,9 +101,10 @@ def guarded(run: Callable[[], Any]) -> Any:
     try:
         return run()
     except store.StoreError as exc:
-        st.error(f"{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"{md_escape(exc)}\n\n{hints.for_error(str(exc), db_path())}", icon=":material/error:")
     except store.DatabaseError as exc:
-        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{hints.for_error(str(exc), db_path())}",
+                 icon=":material/error:")
     st.stop()
 
 
@@ -325,10 +323,13 @@ def _cached_options(path: str, version: str) -> analytics.FilterOptions:
 
 
 def ensure_demo_db() -> None:
-    """On first start, build the default database from the bundled sample reports, visibly."""
+    """On first start, build the demo from the bundled sample reports, visibly — only at the demo's own path:
+    a configured database (GI_DB) that is missing is reported as missing, never replaced by the demo."""
     path = Path(default_db())
     chosen = st.session_state.get("f_db") or st.query_params.get("db")
-    if path.exists() or chosen not in (None, databases.default_name()) or not importer.DEMO_REPORTS.is_dir():
+    if path.exists() or not databases.is_demo(path) or chosen not in (None, databases.DEMO_NAME):
+        return
+    if not importer.DEMO_REPORTS.is_dir():
         return
     files = importer.expand_paths([importer.DEMO_REPORTS])
     if not files:
