@@ -3,10 +3,11 @@
 import streamlit as st
 
 from gi_analytics import analytics, export
-from gi_analytics.app import reviews, ui
+from gi_analytics.app import auth, reviews, ui
 from gi_analytics.export import pack
 
 ui.route_through_app()
+auth.require(auth.EXPORT)
 
 st.title("导出")
 path = ui.db_path()

@@ -5,12 +5,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gi_analytics.app import databases, fetch_box, ui
+from gi_analytics.app import auth, databases, fetch_box, ui
 from gi_analytics.ingest import pipeline as importer
 from gi_analytics.labels import OUTCOME_LABELS, SEVERITY_LABELS
 from gi_analytics.readers import uploads
 
 ui.route_through_app()
+auth.require(auth.IMPORT)
 
 st.title("导入")
 kinds = "、".join(s.upper() for s in uploads.UPLOAD_SUFFIXES if s not in ("zip", "htm")).replace("MD", "Markdown（.md）")

@@ -20,7 +20,7 @@ from ..analytics import Filters, text
 from ..charts import plots as charts
 from ..export import pack
 from ..ingest import pipeline as importer
-from . import databases, hints
+from . import auth, databases, hints
 
 ALL = "全部"
 REBUILD_HINT = hints.damaged(store.BUNDLED_DB)  # the demo's way out; other errors: hints.for_error
@@ -75,7 +75,13 @@ def text_query(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def version(path: str) -> str:
-    return store.db_version(path)
+    """The database's version, pinned once per page run (store/snapshot.py): the cache key of every query."""
+    return store.snapshot.version(path)
+
+
+def one_version() -> Any:
+    """Around a page run (app.py): all its queries read one version of each database."""
+    return store.snapshot.pinned()
 
 
 def query(fn: Callable[..., Any], *args: Any, f: Filters | None = None) -> Any:
@@ -100,6 +106,8 @@ def guarded(run: Callable[[], Any]) -> Any:
     """Turn database failures into a Chinese message with the way out; never a traceback."""
     try:
         return run()
+    except store.VersionChanged:
+        st.rerun()  # an ingest landed after this run pinned its version: draw the page again on the new one
     except store.StoreError as exc:
         st.error(f"{md_escape(exc)}\n\n{hints.for_error(str(exc), db_path())}", icon=":material/error:")
     except store.DatabaseError as exc:
@@ -168,7 +176,9 @@ def table_downloads(df: pd.DataFrame, name: str, key: str, labels: dict[str, str
 
 
 def downloads(items: list[export.Download], key: str) -> None:
-    """One row of small download buttons; each file is made only when its button is clicked."""
+    """One row of small download buttons; each file is made only when its button is clicked (role 导出)."""
+    if not auth.allowed(auth.EXPORT):
+        return
     with st.container(horizontal=True, gap="small"):
         for i, d in enumerate(items):
             st.download_button(
