@@ -3,6 +3,8 @@ files of its data folder, by name. `?db=` and the chooser accept only these name
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +28,11 @@ def data_dir() -> Path:
 
 
 def is_demo(path: str | Path) -> bool:
+    return _is_demo(str(path), _stamp(Path(path).parent))
+
+
+@functools.lru_cache(maxsize=64)
+def _is_demo(path: str, stamp: int) -> bool:
     return Path(path).resolve() == store.BUNDLED_DB.resolve()
 
 
@@ -33,15 +40,29 @@ def default_name() -> str:
     return DEMO_NAME if is_demo(default_path()) else DEFAULT_NAME
 
 
+def _stamp(folder: Path) -> int:
+    """Changes whenever a file of `folder` is added, removed or renamed (a swap included)."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
 def available() -> dict[str, Path]:
-    """Name -> file: the default database first, then the other databases of the data folder by name."""
-    found = {default_name(): default_path()}
-    folder = data_dir()
+    """Name -> file: the default database first, then the other databases of the data folder by name
+    (listed again only when the folder changes: every query of a page asks)."""
+    return dict(_available(str(default_path()), _stamp(data_dir())))
+
+
+@functools.lru_cache(maxsize=16)
+def _available(default: str, stamp: int) -> tuple[tuple[str, Path], ...]:
+    found = {default_name(): Path(default)}
+    folder = Path(default).parent
     if folder.is_dir():
         for p in sorted(folder.glob("*.duckdb")):
-            if p.resolve() != default_path().resolve() and _NAME.match(p.stem):
+            if p.resolve() != Path(default).resolve() and _NAME.match(p.stem):
                 found[p.stem] = p
-    return found
+    return tuple(found.items())
 
 
 def name_problem(name: str) -> str | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -17,10 +16,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from .. import analytics, export, labels, store
 from ..analytics import Filters, text
+from ..charts import catalogue
 from ..charts import plots as charts
 from ..export import pack
-from ..ingest import pipeline as importer
 from . import auth, databases, hints
+from .first_start import ensure_demo_db  # noqa: F401 - app.py calls ui.ensure_demo_db()
 
 ALL = "全部"
 REBUILD_HINT = hints.damaged(store.BUNDLED_DB)  # the demo's way out; other errors: hints.for_error
@@ -66,6 +66,16 @@ def _cached_report(name: str, path: str, version: str, args: tuple) -> Any:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _cached_text(name: str, path: str, version: str, args: tuple) -> Any:
     return getattr(text, name)(path, *args)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _derived(name: str, df: pd.DataFrame, args: tuple) -> Any:
+    return getattr(analytics, name)(df, *args)
+
+
+def derived(fn: Callable[..., Any], df: pd.DataFrame, *args: Any) -> Any:
+    """A pandas step of `analytics` on a query's frame (outcome_shares…), computed once per frame."""
+    return _derived(fn.__name__, df, args)
 
 
 def text_query(fn: Callable[..., Any], *args: Any) -> Any:
@@ -154,6 +164,13 @@ def empty(df: pd.DataFrame | None = None) -> bool:
         st.info(EMPTY_MESSAGE, icon=":material/info:")
         return True
     return False
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def figure(name: str, df: pd.DataFrame, title: str | None = None, top: int = catalogue.PAGE_TOP) -> go.Figure:
+    """catalogue.figure, built once per (chart, data): plotly's figure building was most of a warm page run.
+    Shared, never changed: st.plotly_chart and the downloads only read it."""
+    return catalogue.figure(name, df, title, top)
 
 
 def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
@@ -330,31 +347,6 @@ def _cached_options(path: str, version: str) -> analytics.FilterOptions:
 
 
 # ---- first start --------------------------------------------------------------------------------
-
-
-def ensure_demo_db() -> None:
-    """On first start, build the demo from the bundled sample reports, visibly — only at the demo's own path:
-    a configured database (GI_DB) that is missing is reported as missing, never replaced by the demo."""
-    path = Path(default_db())
-    chosen = st.session_state.get("f_db") or st.query_params.get("db")
-    if path.exists() or not databases.is_demo(path) or chosen not in (None, databases.DEMO_NAME):
-        return
-    if not importer.DEMO_REPORTS.is_dir():
-        return
-    files = importer.expand_paths([importer.DEMO_REPORTS])
-    if not files:
-        return
-    with st.status("正在导入示例数据…", expanded=True) as status:
-        bar = st.progress(0.0, text=f"共 {len(files)} 个文件")
-
-        def progress(done: int, total: int, *_: Any) -> None:
-            bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
-
-        # in this process (workers=1): forking a busy Streamlit server for 174 files is not worth its risks
-        importer.ingest_paths(
-            [importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress, workers=1
-        )
-        status.update(label="示例数据已导入", state="complete", expanded=False)
 
 
 def showing_demo() -> bool:
