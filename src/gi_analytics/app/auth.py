@@ -17,7 +17,7 @@ from typing import Any
 
 import streamlit as st
 
-from .. import access
+from .. import access, store
 from ..access import EXPORT, IMPORT, REVIEW, ROLES, VIEW
 from . import databases
 
@@ -40,7 +40,11 @@ _cache: dict[tuple[str, int], access.Policy] = {}
 
 
 def policy() -> access.Policy:
-    """The roles file's policy, read again when the file changes."""
+    """The roles file's policy, read again when the file changes (looked at once per page run)."""
+    return store.snapshot.once("policy", _policy)
+
+
+def _policy() -> access.Policy:
     path = access.roles_path(databases.data_dir())
     try:
         stamp = os.stat(path).st_mtime_ns

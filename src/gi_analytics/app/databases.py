@@ -28,7 +28,7 @@ def data_dir() -> Path:
 
 
 def is_demo(path: str | Path) -> bool:
-    return _is_demo(str(path), _stamp(Path(path).parent))
+    return store.snapshot.once(("is_demo", str(path)), lambda: _is_demo(str(path), _stamp(Path(path).parent)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -51,7 +51,7 @@ def _stamp(folder: Path) -> int:
 def available() -> dict[str, Path]:
     """Name -> file: the default database first, then the other databases of the data folder by name
     (listed again only when the folder changes: every query of a page asks)."""
-    return dict(_available(str(default_path()), _stamp(data_dir())))
+    return dict(store.snapshot.once("databases", lambda: _available(str(default_path()), _stamp(data_dir()))))
 
 
 @functools.lru_cache(maxsize=16)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,13 +39,24 @@ class _Pins(threading.local):
     def __init__(self) -> None:
         self.active = False
         self.by_path: dict[str, Pin] = {}
+        self.memo: dict[object, Any] = {}
 
 
 _PINS = _Pins()
 
 
 def _real(path: str | os.PathLike[str]) -> str:
-    return os.path.realpath(path)
+    return once(("realpath", str(path)), lambda: os.path.realpath(path))
+
+
+def once(key: object, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per page run for `key` (every call outside `pinned()`): what a run asks many times and
+    that may change between runs — the data folder's listing, the roles file, a path's real name."""
+    if not _PINS.active:
+        return compute()
+    if key not in _PINS.memo:
+        _PINS.memo[key] = compute()
+    return _PINS.memo[key]
 
 
 def file_version(path: str | os.PathLike[str]) -> str:
@@ -89,7 +100,7 @@ def pinned() -> Iterator[None]:
     if _PINS.active:  # nested: the outer run's pins hold
         yield
         return
-    _PINS.active, _PINS.by_path = True, {}
+    _PINS.active, _PINS.by_path, _PINS.memo = True, {}, {}
     try:
         yield
     finally:
@@ -97,4 +108,4 @@ def pinned() -> Iterator[None]:
             if pin.con is not None:
                 with contextlib.suppress(Exception):
                     pin.con.close()
-        _PINS.active, _PINS.by_path = False, {}
+        _PINS.active, _PINS.by_path, _PINS.memo = False, {}, {}
