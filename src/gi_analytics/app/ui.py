@@ -175,7 +175,8 @@ def figure(name: str, df: pd.DataFrame, title: str | None = None, top: int = cat
 
 def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
     """A plotly chart with PNG/SVG downloads under it (`name`: file name, default the chart's title)."""
-    event = st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+    config = charts.MODEBAR if auth.allowed(auth.EXPORT) else {**charts.MODEBAR, "modeBarButtonsToRemove": ["toImage"]}
+    event = st.plotly_chart(fig, key=key, config=config, **kwargs)
     downloads(export.figure_download_items(fig, _file_name(name or fig.layout.title.text or key)), key)
     return event
 
