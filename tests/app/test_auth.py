@@ -38,11 +38,18 @@ def as_user(monkeypatch, email: str | None) -> None:
     monkeypatch.setattr(auth, "_headers", lambda: {"X-Forwarded-Email": email} if email else {})
 
 
-def run(db: Path, monkeypatch, page: str | None = None, user: dict | None = None) -> AppTest:
+OIDC = {"auth": {"redirect_uri": "http://127.0.0.1:8501/oauth2callback", "cookie_secret": "x" * 32}}
+
+
+def run(
+    db: Path, monkeypatch, page: str | None = None, user: dict | None = None, secrets: dict | None = None
+) -> AppTest:
     monkeypatch.setenv("GI_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60)
     if user is not None:
         at.user = user
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
     at.run()
     if page:
         at.switch_page(page).run()
@@ -110,6 +117,8 @@ def test_an_unknown_user_is_refused(small_db, tmp_path, monkeypatch):
 def test_oidc_login_through_st_user(small_db, tmp_path, monkeypatch):
     roles_file(tmp_path, monkeypatch, method="oidc")
     at = run(small_db.path, monkeypatch, user={"is_logged_in": False})
+    assert any("没有 [auth] 设置" in e.value for e in at.error) and not at.button  # secrets.toml not set up
+    at = run(small_db.path, monkeypatch, user={"is_logged_in": False}, secrets=OIDC)
     assert at.button(key="auth_login").label == "登录" and not at.metric
     at = run(small_db.path, monkeypatch, user={"is_logged_in": True, "email": "viewer@example.gov.cn"})
     assert at.metric and not download_labels(at)

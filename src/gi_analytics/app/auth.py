@@ -123,11 +123,23 @@ def gate() -> None:
 
 def _login_message(p: access.Policy) -> None:
     st.title("政府信息公开年报分析")
-    if p.method == "oidc":
+    if p.method == "oidc" and not _oidc_configured():
+        st.error(
+            "权限文件要求 OIDC 登录，但 .streamlit/secrets.toml 中没有 [auth] 设置（见 docs/deploy.md），请联系管理员。",
+            icon=":material/lock:",
+        )
+    elif p.method == "oidc":
         st.info("请先登录后使用本系统。", icon=":material/login:")
         st.button("登录", on_click=st.login, type="primary", icon=":material/login:", key="auth_login")
     else:
         st.info("请先登录：请通过本单位的统一登录入口访问本系统（未收到登录信息）。", icon=":material/login:")
+
+
+def _oidc_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: Streamlit raises its own error type
+        return False
 
 
 def _account(p: access.Policy, name: str) -> None:
