@@ -156,3 +156,16 @@ def test_roles_decided_without_streamlit(tmp_path, monkeypatch):
     path.write_text('method = "basic"\n', encoding="utf-8")
     with pytest.raises(access.AccessError, match="header 或 oidc"):
         access.load(path)
+
+
+def test_the_review_form_needs_the_review_role(small_db, tmp_path, monkeypatch):
+    path = roles_file(tmp_path, monkeypatch)
+    as_user(monkeypatch, "viewer@example.gov.cn")
+    at = run(small_db.path, monkeypatch, "pages/warnings.py")
+    assert not at.button and any("需要“核实”权限" in c.value for c in at.caption)
+    path.write_text(
+        ROLES.format(method="header") + '"checker@example.gov.cn" = ["查看", "核实"]\n', encoding="utf-8"
+    )
+    as_user(monkeypatch, "checker@example.gov.cn")
+    at = run(small_db.path, monkeypatch, "pages/warnings.py")
+    assert at.text_input(key="findings_table_by").value == "checker@example.gov.cn"  # who is logged in

@@ -16,11 +16,11 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from .. import analytics, export, labels, store
 from ..analytics import Filters, text
-from ..charts import catalogue
 from ..charts import plots as charts
 from ..export import pack
 from . import auth, databases, hints
 from .first_start import ensure_demo_db  # noqa: F401 - app.py calls ui.ensure_demo_db()
+from .once import derived, figure  # noqa: F401 - the pages call ui.figure / ui.derived
 
 ALL = "全部"
 REBUILD_HINT = hints.damaged(store.BUNDLED_DB)  # the demo's way out; other errors: hints.for_error
@@ -66,16 +66,6 @@ def _cached_report(name: str, path: str, version: str, args: tuple) -> Any:
 @st.cache_data(show_spinner=False, max_entries=128)
 def _cached_text(name: str, path: str, version: str, args: tuple) -> Any:
     return getattr(text, name)(path, *args)
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _derived(name: str, df: pd.DataFrame, args: tuple) -> Any:
-    return getattr(analytics, name)(df, *args)
-
-
-def derived(fn: Callable[..., Any], df: pd.DataFrame, *args: Any) -> Any:
-    """A pandas step of `analytics` on a query's frame (outcome_shares…), computed once per frame."""
-    return _derived(fn.__name__, df, args)
 
 
 def text_query(fn: Callable[..., Any], *args: Any) -> Any:
@@ -164,13 +154,6 @@ def empty(df: pd.DataFrame | None = None) -> bool:
         st.info(EMPTY_MESSAGE, icon=":material/info:")
         return True
     return False
-
-
-@st.cache_resource(show_spinner=False, max_entries=256)
-def figure(name: str, df: pd.DataFrame, title: str | None = None, top: int = catalogue.PAGE_TOP) -> go.Figure:
-    """catalogue.figure, built once per (chart, data): plotly's figure building was most of a warm page run.
-    Shared, never changed: st.plotly_chart and the downloads only read it."""
-    return catalogue.figure(name, df, title, top)
 
 
 def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
