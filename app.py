@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from gi_analytics.app import ui
+from gi_analytics.app import auth, ui
 
 st.set_page_config(page_title="政府信息公开年报分析", page_icon=":material/analytics:", layout="wide")
 
@@ -28,12 +28,14 @@ PAGES = {
 }
 
 ui.builtin_text_in_chinese()
+auth.gate()  # a roles file (data/roles.toml, docs/deploy.md) turns on logins; without one, as before
 ui.ensure_demo_db()
 nav = st.navigation({
     section: [st.Page(path, title=title, icon=icon, url_path=url, default=url == "overview")
-              for path, title, icon, url in pages if (HERE / path).exists()]
+              for path, title, icon, url in pages if (HERE / path).exists() and auth.page_allowed(url)]
     for section, pages in PAGES.items()
 })
-ui.sidebar()
-ui.demo_notice()
-nav.run()
+with ui.one_version():  # every query of this run reads the same version of the database
+    ui.sidebar()
+    ui.demo_notice()
+    nav.run()

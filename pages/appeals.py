@@ -4,7 +4,6 @@ import streamlit as st
 
 from gi_analytics import analytics
 from gi_analytics.app import ui
-from gi_analytics.charts import catalogue
 
 ui.route_through_app()
 
@@ -23,17 +22,17 @@ per_year, per_unit = st.tabs(["按年度", "按单位"])
 with per_year:
     left, right = st.columns(2)
     with left:
-        ui.chart(catalogue.figure("appeals_counts", yearly, "复议诉讼数量"), key="counts")
+        ui.chart(ui.figure("appeals_counts", yearly, "复议诉讼数量"), key="counts")
     with right:
-        ui.chart(catalogue.figure("appeals_rates", yearly), key="rates")
-    ui.chart(catalogue.figure("correction_rate", yearly), key="correction")
+        ui.chart(ui.figure("appeals_rates", yearly), key="rates")
+    ui.chart(ui.figure("correction_rate", yearly), key="correction")
 with per_unit:
     units = ui.query(analytics.totals, "unit")
     units = units[(units["review"].fillna(0) + units["litigation"].fillna(0)) > 0]
     if units.empty:
         st.info("所选范围内没有行政复议或行政诉讼。")
     else:
-        ui.chart(catalogue.figure("appeals_ranking", units.assign(appeals=units["review"] + units["litigation"])),
+        ui.chart(ui.figure("appeals_ranking", units.assign(appeals=units["review"] + units["litigation"])),
                  key="unit_counts")
         labels = {"unit": "单位", "review": "行政复议", "litigation": "行政诉讼", "pending": "尚未审结",
                   "review_rate": "复议率（每百件）", "correction_rate": "纠错率"}

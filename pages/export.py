@@ -3,10 +3,11 @@
 import streamlit as st
 
 from gi_analytics import analytics, export
-from gi_analytics.app import reviews, ui
+from gi_analytics.app import auth, packs, reviews, ui
 from gi_analytics.export import pack
 
 ui.route_through_app()
+auth.require(auth.EXPORT)
 
 st.title("导出")
 path = ui.db_path()
@@ -27,7 +28,7 @@ with tab_pack:
     span = (chosen_f.year_from or years[0], chosen_f.year_to or years[-1])  # the sidebar's years to begin with
     lo, hi = (cols[1].select_slider("年度", years, value=span, key="x_years")
               if len(years) > 1 else (years[0], years[0]))
-    st.caption(f"所选范围：{ui.guarded(lambda: pack.selection_totals(path, district, (int(lo), int(hi)))).text()}")
+    st.caption(f"所选范围：{packs.totals(district, (int(lo), int(hi))).text()}")
     parts = st.multiselect("内容", list(pack.PARTS), default=list(pack.PARTS), format_func=pack.PARTS.get,
                            key="x_parts")
     if st.button("生成会议材料", type="primary", icon=":material/slideshow:", disabled=not parts, key="x_build"):
@@ -56,11 +57,10 @@ with tab_notices:
 
 with tab_one:
     st.caption("按侧栏的筛选条件导出。")
-    source = pack.Source(path, ui.filters())
     kind = st.radio("类型", ["图表", "表格"], horizontal=True, key="x_kind")
     if kind == "图表":
         name = st.selectbox("图表", list(pack.CHARTS), format_func=lambda n: pack.CHARTS[n].title, key="x_chart")
-        chart = ui.guarded(lambda: pack.build_chart(pack.CHARTS[name], source))
+        chart = packs.chart(name)
         if chart is None:
             st.info("暂无数据：所选范围内没有这张图表的数据。")
             st.stop()
@@ -69,7 +69,7 @@ with tab_one:
         st.caption(caption)
     else:
         name = st.selectbox("表格", list(pack.TABLES), format_func=lambda n: pack.TABLES[n].title, key="x_table")
-        table = ui.guarded(lambda: pack.build_table(pack.TABLES[name], source))
+        table = packs.table(name)
         if ui.empty(table):
             st.stop()
         ui.table(table, pack.TABLES[name].title, "x_df")  # with its CSV and XLSX downloads

@@ -5,12 +5,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gi_analytics.app import databases, fetch_box, ui
+from gi_analytics.app import auth, databases, fetch_box, ui
 from gi_analytics.ingest import pipeline as importer
 from gi_analytics.labels import OUTCOME_LABELS, SEVERITY_LABELS
 from gi_analytics.readers import uploads
 
 ui.route_through_app()
+auth.require(auth.IMPORT)
 
 st.title("导入")
 kinds = "、".join(s.upper() for s in uploads.UPLOAD_SUFFIXES if s not in ("zip", "htm")).replace("MD", "Markdown（.md）")
@@ -44,7 +45,7 @@ if submitted and files and not problem:
         result = importer.ingest_bytes(items, path, district=district.strip() or None,
                                        progress=progress) if items else None
     except importer.IngestError as exc:
-        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
+        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.hints.for_error(str(exc), path)}", icon=":material/error:")
         st.stop()
     bar.progress(1.0, text="导入完成")
     rows = [{"文件": f.source, "结果": OUTCOME_LABELS.get(f.outcome, str(f.outcome)), "单位": f.unit or "",

@@ -6,7 +6,6 @@ import streamlit as st
 
 from gi_analytics import analytics
 from gi_analytics.app import attention, problems, ui
-from gi_analytics.charts import catalogue
 
 ui.route_through_app()
 
@@ -62,7 +61,7 @@ if grid["unit"].nunique() > MAX_UNITS:  # keep the grid readable: units with mos
     shown = grid[grid["unit"].isin(worst)]
     st.caption(f"共 {grid['unit'].nunique()} 个单位，仅显示问题最多的 {MAX_UNITS} 个；请用侧栏筛选单位。")
 st.caption("报送情况：点击方块打开该年度的报告。")  # in the page, not in the chart's title: not on a slide
-event = ui.chart(catalogue.figure("coverage_grid", shown, "报送情况"), key="coverage", name="报送情况",
+event = ui.chart(ui.figure("coverage_grid", shown, "报送情况"), key="coverage", name="报送情况",
                  on_select="rerun", selection_mode="points")
 points = event.selection.points if event else []
 if points:

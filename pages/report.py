@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics
-from gi_analytics.app import report_view, reviews, ui
+from gi_analytics.app import auth, report_view, reviews, ui
 
 ui.route_through_app()
 
@@ -64,7 +64,7 @@ with tab_file:
     labels = {"version": "版本", "is_current": "当前", "source": "文件", "format": "格式", "ingested_at": "导入时间"}
     ui.table(versions[list(labels)], f"{unit}{year}_版本", "versions_table", labels, column_config=labels)
     original = ui.report_query(analytics.original_file, chosen)
-    if original:
+    if original and auth.allowed(auth.EXPORT):
         st.download_button("下载原件", original[1], file_name=original[0], icon=":material/download:")
     else:
-        st.caption("未保存原件。")
+        st.caption("下载原件需要“导出”权限。" if original else "未保存原件。")

@@ -4,7 +4,6 @@ import streamlit as st
 
 from gi_analytics import analytics
 from gi_analytics.app import ui
-from gi_analytics.charts import catalogue
 
 ui.route_through_app()
 
@@ -16,16 +15,16 @@ if ui.empty(per_report):
 yearly = ui.query(analytics.totals, "year")
 left, right = st.columns(2)
 with left:
-    ui.chart(catalogue.figure("requests_trend", yearly), key="trend")
+    ui.chart(ui.figure("requests_trend", yearly), key="trend")
 with right:
     types = ui.query(analytics.applicant_types)
-    ui.chart(catalogue.figure("applicant_types", types, "按申请人类型"), key="types")
+    ui.chart(ui.figure("applicant_types", types, "按申请人类型"), key="types")
 
 units = ui.query(analytics.totals, "unit")
 tab_rank, tab_jump = st.tabs(["单位排名", "申请量激增"])
 with tab_rank:
     top = st.slider("显示前几名", 5, 50, 20, key="requests_top")
-    ui.chart(catalogue.figure("requests_ranking", units, "各单位新收申请（所选年度合计）", top=top), key="ranking")
+    ui.chart(ui.figure("requests_ranking", units, "各单位新收申请（所选年度合计）", top=top), key="ranking")
 with tab_jump:
     jumps = analytics.volume_jumps(per_report)
     if jumps.empty:

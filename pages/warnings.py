@@ -9,7 +9,6 @@ import streamlit as st
 
 from gi_analytics import analytics, labels
 from gi_analytics.app import problems, reviews, ui
-from gi_analytics.charts import catalogue
 
 ui.route_through_app()
 
@@ -51,7 +50,7 @@ if ui.empty(shown):
 
 counts = shown.assign(kind=shown["result_label"]).groupby(["title", "kind"]).size().unstack(fill_value=0)
 by_check = counts.assign(total=counts.sum(axis=1)).reset_index().rename(columns={"title": "unit"})
-ui.chart(catalogue.figure("findings_by_check", by_check.assign(flag=None, flag_text="")),
+ui.chart(ui.figure("findings_by_check", by_check.assign(flag=None, flag_text="")),
          key="by_check")
 
 base = ui.report_link_params("", 0)

@@ -16,7 +16,7 @@ PACKAGE = ROOT / "src" / "gi_analytics"
 # lowest first: readers, collect (the web) -> parse -> model <- checks <- store <- ingest -> derived <- analytics
 # -> charts/export <- cli/app
 LAYERS = (
-    ("model", "form_spec", "labels", "deadlines"),
+    ("model", "form_spec", "labels", "deadlines", "access"),
     ("readers",),
     ("collect",),
     ("parse",),

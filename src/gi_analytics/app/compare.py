@@ -8,7 +8,6 @@ import streamlit as st
 
 from .. import labels
 from ..analytics import text as tc
-from ..charts import catalogue
 from . import ui
 
 VIEWS = ("并排对比", "相似度", "篇幅与沿用", "关键词")
@@ -50,13 +49,13 @@ def similarity(reports: pd.DataFrame) -> None:
     st.caption("字符 n-gram TF-IDF 余弦相似度（数字与本单位名称已归一）；过短的文字（如“无”）不参与比较。")
     pairs = tc.unit_matrix(q(tc.similarity_pairs, 0.0, no, int(year)), no, year, units)
     ui.chart(
-        catalogue.figure("text_similarity", pairs, f"{year}年各单位“{tc.SECTION_TITLES[no]}”相似度"),
+        ui.figure("text_similarity", pairs, f"{year}年各单位“{tc.SECTION_TITLES[no]}”相似度"),
         key="tc_unit_heatmap",
     )
     years = sorted(set(reports[reports["unit"] == unit]["year"]))
     own = tc.year_matrix(q(tc.similarity_pairs, 0.0, no, None, unit), unit, no, years)
     ui.chart(
-        catalogue.figure("text_similarity", own, f"{unit}各年度“{tc.SECTION_TITLES[no]}”相似度"),
+        ui.figure("text_similarity", own, f"{unit}各年度“{tc.SECTION_TITLES[no]}”相似度"),
         key="tc_year_heatmap",
     )
     st.subheader(f"最相似的文字（相似度 ≥ {tc.THRESHOLD}）", divider="gray")
@@ -75,12 +74,12 @@ def similarity(reports: pd.DataFrame) -> None:
 def length_and_reuse(reports: pd.DataFrame) -> None:
     no = st.selectbox("部分", tc.TEXT_SECTIONS, key="tc_len_section", format_func=tc.section_label)
     lengths = tc.within(q(tc.section_lengths), reports, no)
-    ui.chart(catalogue.figure("text_lengths", lengths, f"“{tc.SECTION_TITLES[no]}”字数"), key="tc_lengths")
+    ui.chart(ui.figure("text_lengths", lengths, f"“{tc.SECTION_TITLES[no]}”字数"), key="tc_lengths")
     reuse = tc.within(q(tc.reuse_shares), reports)
     if reuse.empty:
         st.info("没有可与上一年度比较的报告。", icon=":material/info:")
         return
-    ui.chart(catalogue.figure("text_reuse", reuse), key="tc_reuse")
+    ui.chart(ui.figure("text_reuse", reuse), key="tc_reuse")
 
 
 def keywords(reports: pd.DataFrame) -> None:

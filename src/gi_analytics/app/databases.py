@@ -3,6 +3,8 @@ files of its data folder, by name. `?db=` and the chooser accept only these name
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +28,11 @@ def data_dir() -> Path:
 
 
 def is_demo(path: str | Path) -> bool:
+    return store.snapshot.once(("is_demo", str(path)), lambda: _is_demo(str(path), _stamp(Path(path).parent)))
+
+
+@functools.lru_cache(maxsize=64)
+def _is_demo(path: str, stamp: int) -> bool:
     return Path(path).resolve() == store.BUNDLED_DB.resolve()
 
 
@@ -33,15 +40,29 @@ def default_name() -> str:
     return DEMO_NAME if is_demo(default_path()) else DEFAULT_NAME
 
 
+def _stamp(folder: Path) -> int:
+    """Changes whenever a file of `folder` is added, removed or renamed (a swap included)."""
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return -1
+
+
 def available() -> dict[str, Path]:
-    """Name -> file: the default database first, then the other databases of the data folder by name."""
-    found = {default_name(): default_path()}
-    folder = data_dir()
+    """Name -> file: the default database first, then the other databases of the data folder by name
+    (listed again only when the folder changes: every query of a page asks)."""
+    return dict(store.snapshot.once("databases", lambda: _available(str(default_path()), _stamp(data_dir()))))
+
+
+@functools.lru_cache(maxsize=16)
+def _available(default: str, stamp: int) -> tuple[tuple[str, Path], ...]:
+    found = {default_name(): Path(default)}
+    folder = Path(default).parent
     if folder.is_dir():
         for p in sorted(folder.glob("*.duckdb")):
-            if p.resolve() != default_path().resolve() and _NAME.match(p.stem):
+            if p.resolve() != Path(default).resolve() and _NAME.match(p.stem):
                 found[p.stem] = p
-    return found
+    return tuple(found.items())
 
 
 def name_problem(name: str) -> str | None:
@@ -74,20 +95,29 @@ def current_name() -> str:
         else:
             st.error(f"没有名为“{asked}”的数据库，已打开{default_name()}。可选：{'、'.join(known)}",
                      icon=":material/error:")
-    if st.session_state.get("f_db") not in known:
+    if st.session_state.get("f_db") not in known and not _vanished(st.session_state.get("f_db")):
         st.session_state["f_db"] = default_name()
     return st.session_state["f_db"]
 
 
+def _vanished(name: str | None) -> bool:
+    """A database of the data folder chosen in this session whose file is gone: it stays chosen (and is
+    reported missing) until the user picks another; it is never silently swapped for the demo."""
+    reserved = (DEFAULT_NAME, DEMO_NAME)
+    return bool(name) and name not in reserved and _NAME.match(name) is not None and name not in available()
+
+
 def path_of(name: str) -> str:
-    return str(available().get(name, default_path()))
+    found = available().get(name)
+    return str(found or (new_path(name) if _vanished(name) else default_path()))
 
 
 def chooser() -> str:
     """The sidebar's database chooser; returns the chosen database's file."""
     name = current_name()
     with st.sidebar.expander("数据库", icon=":material/database:"):
-        st.selectbox("数据库", list(available()), key="f_db",
+        names = list(available())
+        st.selectbox("数据库", names if name in names else [*names, name], key="f_db",
                      help="数据文件夹中的数据库；在“导入”页可新建自己的数据库。")
         st.caption(f"当前：{name}")
     return path_of(st.session_state["f_db"])

@@ -66,7 +66,7 @@ def _run(text: str, year: int | None, district: str | None, creating: bool, name
     try:
         lines = fetch_and_ingest(jobs, path, district=district, progress=progress)
     except (IngestError, StoreError) as exc:
-        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.REBUILD_HINT}", icon=":material/error:")
+        st.error(f"导入失败：{ui.md_escape(exc)}\n\n{ui.hints.for_error(str(exc), path)}", icon=":material/error:")
         return
     bar.progress(1.0, text="获取完成")
     opened = creating and path.exists()

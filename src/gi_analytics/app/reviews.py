@@ -14,7 +14,7 @@ import streamlit as st
 
 from .. import analytics, export, store
 from ..export import notices
-from . import ui
+from . import auth, ui
 
 STATES = analytics.REVIEW_STATES
 DEFAULT_STATE = "已确认"
@@ -66,6 +66,9 @@ def selectable_table(table: pd.DataFrame, columns: list[str], key: str, **kwargs
 
 def review_form(selected: pd.DataFrame, key: str) -> None:
     """Set the review state of the selected findings: state, note, reviewer; 已忽略 needs a reason."""
+    if not auth.allowed(auth.REVIEW):
+        st.caption("设定核实状态需要“核实”权限。")
+        return
     failed = selected[selected["status"] == "failed"]
     skipped = len(selected) - len(failed)
     if selected.empty:
@@ -81,7 +84,7 @@ def review_form(selected: pd.DataFrame, key: str) -> None:
         st.markdown("**核实所选问题**")
         cols = st.columns([2, 2, 5])
         cols[0].selectbox("核实状态", STATES, index=STATES.index(DEFAULT_STATE), key=f"{key}_state")
-        cols[1].text_input("核实人", value=st.session_state.get(_REVIEWER, ""), key=f"{key}_by", max_chars=40)
+        cols[1].text_input("核实人", value=st.session_state.get(_REVIEWER) or auth.signed_in(), key=f"{key}_by", max_chars=40)
         cols[2].text_input("说明", key=f"{key}_note", max_chars=500, placeholder="标为“已忽略”时须写明理由")
         st.form_submit_button(
             "保存核实结果",
@@ -100,6 +103,9 @@ def review_form(selected: pd.DataFrame, key: str) -> None:
 
 def _save(ids: tuple[str, ...], key: str) -> None:
     """The form's callback (runs before the page): write, then clear the selection and say what was done."""
+    if not auth.allowed(auth.REVIEW):  # the form is not drawn without the role; a stale one is refused too
+        st.session_state[f"{key}_message"] = ("error", "您没有“核实”权限，未保存。")
+        return
     state = st.session_state[f"{key}_state"]
     note = st.session_state[f"{key}_note"].strip()
     reviewer = st.session_state[f"{key}_by"].strip()

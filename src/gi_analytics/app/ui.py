@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -19,14 +18,12 @@ from .. import analytics, export, labels, store
 from ..analytics import Filters, text
 from ..charts import plots as charts
 from ..export import pack
-from ..ingest import pipeline as importer
-from . import databases
+from . import auth, databases, hints
+from .first_start import ensure_demo_db  # noqa: F401 - app.py calls ui.ensure_demo_db()
+from .once import derived, figure  # noqa: F401 - the pages call ui.figure / ui.derived
 
 ALL = "全部"
-REBUILD_HINT = (
-    "可删除该文件后重新启动本应用（将从 data/reports/ 重建示例数据），"
-    "或运行 `gi-analytics ingest --rebuild 报告文件夹 --db 数据库文件` 从报告重新构建。"
-)
+REBUILD_HINT = hints.damaged(store.BUNDLED_DB)  # the demo's way out; other errors: hints.for_error
 EMPTY_MESSAGE = "暂无数据：当前数据库或筛选条件下没有报告。可在侧栏放宽筛选，或到“导入”页上传报告。"
 
 # sidebar widget key -> query-string key
@@ -78,7 +75,13 @@ def text_query(fn: Callable[..., Any], *args: Any) -> Any:
 
 
 def version(path: str) -> str:
-    return store.db_version(path)
+    """The database's version, pinned once per page run (store/snapshot.py): the cache key of every query."""
+    return store.snapshot.version(path)
+
+
+def one_version() -> Any:
+    """Around a page run (app.py): all its queries read one version of each database."""
+    return store.snapshot.pinned()
 
 
 def query(fn: Callable[..., Any], *args: Any, f: Filters | None = None) -> Any:
@@ -103,10 +106,13 @@ def guarded(run: Callable[[], Any]) -> Any:
     """Turn database failures into a Chinese message with the way out; never a traceback."""
     try:
         return run()
+    except store.VersionChanged:
+        st.rerun()  # an ingest landed after this run pinned its version: draw the page again on the new one
     except store.StoreError as exc:
-        st.error(f"{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"{md_escape(exc)}\n\n{hints.for_error(str(exc), db_path())}", icon=":material/error:")
     except store.DatabaseError as exc:
-        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{REBUILD_HINT}", icon=":material/error:")
+        st.error(f"读取数据库时出错：{md_escape(exc)}\n\n{hints.for_error(str(exc), db_path())}",
+                 icon=":material/error:")
     st.stop()
 
 
@@ -152,7 +158,8 @@ def empty(df: pd.DataFrame | None = None) -> bool:
 
 def chart(fig: go.Figure, key: str, name: str | None = None, **kwargs: Any) -> Any:
     """A plotly chart with PNG/SVG downloads under it (`name`: file name, default the chart's title)."""
-    event = st.plotly_chart(fig, key=key, config=charts.MODEBAR, **kwargs)
+    config = charts.MODEBAR if auth.allowed(auth.EXPORT) else {**charts.MODEBAR, "modeBarButtonsToRemove": ["toImage"]}
+    event = st.plotly_chart(fig, key=key, config=config, **kwargs)
     downloads(export.figure_download_items(fig, _file_name(name or fig.layout.title.text or key)), key)
     return event
 
@@ -170,7 +177,9 @@ def table_downloads(df: pd.DataFrame, name: str, key: str, labels: dict[str, str
 
 
 def downloads(items: list[export.Download], key: str) -> None:
-    """One row of small download buttons; each file is made only when its button is clicked."""
+    """One row of small download buttons; each file is made only when its button is clicked (role 导出)."""
+    if not auth.allowed(auth.EXPORT):
+        return
     with st.container(horizontal=True, gap="small"):
         for i, d in enumerate(items):
             st.download_button(
@@ -322,28 +331,6 @@ def _cached_options(path: str, version: str) -> analytics.FilterOptions:
 
 
 # ---- first start --------------------------------------------------------------------------------
-
-
-def ensure_demo_db() -> None:
-    """On first start, build the default database from the bundled sample reports, visibly."""
-    path = Path(default_db())
-    chosen = st.session_state.get("f_db") or st.query_params.get("db")
-    if path.exists() or chosen not in (None, databases.default_name()) or not importer.DEMO_REPORTS.is_dir():
-        return
-    files = importer.expand_paths([importer.DEMO_REPORTS])
-    if not files:
-        return
-    with st.status("正在导入示例数据…", expanded=True) as status:
-        bar = st.progress(0.0, text=f"共 {len(files)} 个文件")
-
-        def progress(done: int, total: int, *_: Any) -> None:
-            bar.progress(min(done / max(total, 1), 1.0), text=f"已处理 {done}/{total} 个文件")
-
-        # in this process (workers=1): forking a busy Streamlit server for 174 files is not worth its risks
-        importer.ingest_paths(
-            [importer.DEMO_REPORTS], path, units_csv=importer.DEMO_UNITS, progress=progress, workers=1
-        )
-        status.update(label="示例数据已导入", state="complete", expanded=False)
 
 
 def showing_demo() -> bool:

@@ -18,7 +18,7 @@ from .common import EXIT_CANNOT_RUN, EXIT_ERRORS, EXIT_OK, EXIT_WARNINGS, CliErr
 
 __all__ = ["COMMANDS", "EXIT_USAGE", "EXIT_CANNOT_RUN", "EXIT_ERRORS", "EXIT_OK", "EXIT_WARNINGS", "build_parser", "main"]
 
-COMMANDS = ("parse", "ingest", "fetch", "demo", "check", "review", "export")
+COMMANDS = ("parse", "ingest", "fetch", "demo", "check", "review", "export", "prune")
 EXIT_USAGE = 4  # a mistake in the command line (2 means "warnings found")
 _MESSAGES = {"unrecognized arguments": "无法识别的参数", "the following arguments are required": "缺少必需的参数",
              "invalid choice": "无效的选择", "expected one argument": "需要一个值", "invalid int value": "不是整数",

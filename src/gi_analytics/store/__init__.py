@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_SUBMODULES = ("location", "records", "swap", "connection", "write", "findings", "read", "selection", "figures",
+_SUBMODULES = ("location", "records", "swap", "snapshot", "connection", "write", "findings", "read", "selection", "figures",
                "dashboard", "reports", "text", "fetches", "reviews")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import snapshot
 from .records import StoreError
 from .swap import (
     free_space_problem,
@@ -77,9 +78,10 @@ def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyCon
     last swap for as long as any connection to it stays open.
     """
     path = Path(path)
-    if not path.exists():
+    pin = snapshot.pinned_pin(path)
+    if not path.exists() or (pin is not None and pin.key == snapshot.MISSING):
         raise StoreError(f"数据库不存在：{path}，请先导入报告（gi-analytics ingest）")
-    con = _attach_read_only(path)
+    con = _attach_read_only(path) if pin is None else _pinned_cursor(pin, path)
     try:
         yield con
     except duckdb.Error as exc:
@@ -88,6 +90,23 @@ def read_connection(path: str | os.PathLike[str]) -> Iterator[duckdb.DuckDBPyCon
         raise
     finally:
         con.close()
+
+
+def _pinned_cursor(pin: snapshot.Pin, path: Path) -> duckdb.DuckDBPyConnection:
+    """A cursor on the run's one connection to the pinned version of `path` (snapshot.py), attached on first
+    use; closing the cursor leaves the connection open for the rest of the run."""
+    if pin.con is None:
+        before = snapshot.file_version(path)
+        con = _attach_read_only(path)
+        try:
+            snapshot.check_attached(pin, path, before)
+        except snapshot.VersionChanged:
+            con.close()
+            raise
+        pin.con = con
+    cursor = pin.con.cursor()
+    cursor.execute("USE db")
+    return cursor
 
 
 def _attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
