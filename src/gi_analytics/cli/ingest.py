@@ -52,7 +52,9 @@ def run_ingest(args: argparse.Namespace) -> int:
     except IngestError as exc:
         return fail(str(exc))
     if not result.files:
-        return fail("没有找到可导入的文件（支持 .txt .html .htm .docx .pdf）")
+        from ..readers.files import SUPPORTED_SUFFIXES
+
+        return fail(f"没有找到可导入的文件（支持 {' '.join(SUPPORTED_SUFFIXES)}）")
     print(format_outcomes(result.files))
     for name, reason in result.skipped:
         print(f"已跳过：{printable(name)}（{reason}）")
