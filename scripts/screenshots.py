@@ -113,7 +113,7 @@ def _visible_text(page) -> str:
     """The main area's text as a reader sees it: without the names of Material icons (drawn as symbols)."""
     return page.locator("[data-testid='stMain']").evaluate(
         """main => { const copy = main.cloneNode(true);
-        copy.querySelectorAll("[data-testid='stIconMaterial']").forEach(icon => icon.remove());
+        copy.querySelectorAll("[data-testid='stIconMaterial'], [data-testid='stAlertDynamicIcon']").forEach(icon => icon.remove());
         document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }"""
     )
 

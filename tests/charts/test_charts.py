@@ -61,3 +61,10 @@ def test_section_lengths_of_26_units_are_a_grid_not_26_lines() -> None:
     fig = text_charts.section_lengths(lengths, "字数")
     assert len(fig.data) == 1 and fig.data[0].type == "heatmap" and not _legend(fig)
     assert len(fig.layout.yaxis.tickvals) == 26
+
+
+def test_when_every_bar_is_flagged_the_swatch_is_still_plain() -> None:
+    df = _years_frame([5, 7], ["error", "warning"]).assign(kind="新收")
+    fig = plots.stacked_counts(df, "year", "kind", "n", "申请量")
+    entry = next(t for t in _legend(fig) if t.name == "新收")
+    assert not entry.marker.line.width

@@ -72,9 +72,9 @@ def style(
     return fig
 
 
-def _marked(values) -> bool:
-    """Whether a per-point style array marks some points (flagged data) apart from the others."""
-    return isinstance(values, tuple) and len(set(values)) > 1
+def _marked(values, plain: object) -> bool:
+    """Whether a per-point style array marks some points (flagged data): any value other than `plain`."""
+    return isinstance(values, tuple) and any(v != plain for v in values)
 
 
 def _plain_legend(fig: go.Figure) -> None:
@@ -83,9 +83,10 @@ def _plain_legend(fig: go.Figure) -> None:
     for i, t in enumerate(list(fig.data)):
         if t.showlegend is False or not t.name or t.type not in ("bar", "scatter"):
             continue
-        if t.type == "bar" and _marked(t.marker.line.width):
+        if t.type == "bar" and _marked(t.marker.line.width, 0):
             twin = go.Bar(x=[None], y=[None], marker_color=t.marker.color, orientation=t.orientation)
-        elif t.type == "scatter" and (_marked(t.marker.color) or _marked(t.marker.symbol)) and t.line.color:
+        elif t.type == "scatter" and t.line.color and (_marked(t.marker.color, t.line.color)
+                                                       or _marked(t.marker.symbol, "circle")):
             twin = go.Scatter(x=[None], y=[None], mode=t.mode, line=t.line, marker_color=t.line.color)
         else:
             continue
