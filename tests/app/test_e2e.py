@@ -196,7 +196,7 @@ def test_own_reports_go_to_a_new_database_and_the_demo_stays(demo_db, tmp_path):
         page.goto(url)
         expect(page.get_by_role("heading", name="总览")).to_be_visible(timeout=30_000)
         page.get_by_role("link", name="导入").click()
-        expect(page.get_by_role("heading", name="导入")).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("heading", name="导入", exact=True)).to_be_visible(timeout=30_000)
         expect(page.get_by_text(notice)).to_be_visible(timeout=30_000)
         page.get_by_label("新数据库的名称").fill("本区")
         page.get_by_label("新数据库的名称").press("Enter")
