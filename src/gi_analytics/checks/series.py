@@ -250,14 +250,16 @@ def _peer_best(x: sparse.csr_matrix, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def text_reused(inp: CheckInput) -> pd.DataFrame:
-    """Each district vectorized on its own (its own idf): a district's findings depend on its reports only, so
-    an ingest recomputes only the districts it touched and gets what a full recomputation would."""
+    """Each district vectorized on its own (its own idf) and in the order of its places (unit, year, section), not
+    of report ids: a district's findings depend on its reports only, float for float, so an ingest recomputes
+    only the districts it touched and gets what a full recomputation (or another database) would."""
     docs = _documents(inp)
     if docs.empty:
         return hits([])
     records: list[dict[str, Any]] = []
     for rows in docs.groupby("district", sort=False, dropna=False).indices.values():
-        records += _reused_in(docs.iloc[rows].reset_index(drop=True))
+        district = docs.iloc[rows].sort_values(["unit", "year", "no"], kind="stable")
+        records += _reused_in(district.reset_index(drop=True))
     return hits(records)
 
 

@@ -36,7 +36,8 @@ def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
     scoring at least LARGE_GROUP_FLOOR. Sparse products in bounded chunks (`checks.similarity.group_pairs`),
     never an all-pairs matrix. report_a < report_b.
     """
-    parts = [_district_pairs(docs.iloc[rows]) for rows in _by_district(docs)]
+    parts = [_district_pairs(docs.iloc[rows].sort_values(["unit", "year", "section_no"], kind="stable"))
+             for rows in _by_district(docs)]  # places, not ids, order a district: the same floats in any database
     frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
     if frame is None:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
