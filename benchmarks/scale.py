@@ -75,13 +75,17 @@ def split_districts(units_csv: Path, size: int) -> int:
     return (len(rows) + size - 1) // size
 
 
-def run(work: Path, units: int, district_size: int) -> None:
+def run(work: Path, units: int, district_size: int, reuse: bool = False) -> None:
     corpus, db = work / "corpus", work / "scale.duckdb"
     start = time.perf_counter()
-    manifest = generate_corpus(corpus, units=units, years=(2019, 2025), seed=3, formats=("txt",), workers=2)
-    districts = split_districts(corpus / "units.csv", district_size)
-    print(f"generated {len(manifest.files)} reports ({units} units in {districts} districts × 7 years) "
-          f"in {time.perf_counter() - start:.0f} s")
+    if reuse and (corpus / "manifest.json").exists():  # the corpus of an earlier --keep run, districts split
+        print(f"reusing the corpus in {corpus}")
+    else:
+        manifest = generate_corpus(corpus, units=units, years=(2019, 2025), seed=3, formats=("txt",), workers=2)
+        districts = split_districts(corpus / "units.csv", district_size)
+        print(f"generated {len(manifest.files)} reports ({units} units in {districts} districts × 7 years) "
+              f"in {time.perf_counter() - start:.0f} s")
+    db.unlink(missing_ok=True)
 
     spent = time_stages()
     start, (own0, kids0) = time.perf_counter(), cpu_seconds()
@@ -103,10 +107,11 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--district-size", type=int, default=25, help="units per district (a real district: 10–40)")
     parser.add_argument("--keep", type=Path, help="keep the corpus and database in this folder")
+    parser.add_argument("--reuse", action="store_true", help="with --keep: ingest the corpus already there")
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        run(args.keep, args.units, args.district_size)
+        run(args.keep, args.units, args.district_size, args.reuse)
         return
     work = Path(tempfile.mkdtemp(prefix="gi-scale-"))
     try:

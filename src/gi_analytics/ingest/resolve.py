@@ -133,17 +133,29 @@ class Resolver:
     rows: Sequence[UnitRow] = ()
     known: KnownUnits = field(default_factory=KnownUnits)
 
+    def __post_init__(self) -> None:
+        """Look-ups of the units CSV by unit and district (first row wins, as a scan of the rows would find):
+        a national CSV has 40,000 rows, and scanning them for each of 280,000 files took hours."""
+        self._by_file = [r for r in self.rows if r.file]
+        self._by_unit: dict[str, UnitRow] = {}
+        self._by_district: dict[str, UnitRow] = {}
+        for r in self.rows:
+            if not r.file and r.unit:
+                self._by_unit.setdefault(r.unit, r)
+            if not r.unit:
+                self._by_district.setdefault(r.district, r)
+
     def apply(self, item: ParsedFile) -> ParsedFile:
         if item.reason is not None:
             return item
-        by_file = next((r for r in self.rows if r.file and _matches(r.file, item.source)), None)
+        by_file = next((r for r in self._by_file if _matches(r.file, item.source)), None)
         name_unit, name_year = unit_year_from_name(item.source)
         report = item.report
         given = self.unit or (by_file.unit if by_file else None)
         district, unit = split_district(normalize_unit(given)) if given else ("", None)
         if unit is None and report is not None:
             district, unit = self._from_report(report, name_unit)
-        described = by_file or next((r for r in self.rows if not r.file and r.unit == unit), None)
+        described = by_file or (self._by_unit.get(unit) if unit else None)
         item.unit = unit
         item.year = self.year or (by_file.year if by_file else None) or (report.year if report else None)
         if item.year is None and name_year is not None and report is not None:
@@ -159,7 +171,7 @@ class Resolver:
     def _deadline(self, described: UnitRow | None, item: ParsedFile) -> date | None:
         """The units CSV's deadline for this report: the unit's own, else its district's (which binds the
         district's townships, street offices and departments, not the government's own report)."""
-        district = next((r for r in self.rows if not r.unit and r.district == item.district), None)
+        district = self._by_district.get(item.district or "")
         if district is not None and is_government(item.unit or "", item.kind):
             district = None
         text = (described.deadline if described else "") or (district.deadline if district else "")
