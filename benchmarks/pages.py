@@ -146,7 +146,7 @@ def make_big(path: Path, units: int, first: int, last: int) -> None:
                    CASE WHEN report_id % 2 = 0 THEN 'error' ELSE 'warning' END, 'failed', 'requests',
                    'new_received', 'total', NULL, 1, 2, '示例发现' FROM reports WHERE report_id % 17 = 0""")
     with contextlib.suppress(ImportError):  # the per-report figures the ingest would write
-        from gi_analytics.derived.figures import write_figures
+        from gi_analytics.store.figures import write_figures
 
         write_figures(con)
     con.execute("CHECKPOINT")
