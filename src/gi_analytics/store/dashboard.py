@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
 from ..labels import NOT_EVALUATED
-from .selection import FIGURES, FINDINGS, REPORTS, RF, FilterOptions, Filters, frame, where
+from .selection import FIGURES, FINDINGS, REPORTS, RF, FilterOptions, Filters, frame, frames, where
 
 _LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
 
@@ -24,9 +24,11 @@ def _summary(limit: int = 4) -> str:
 
 
 def filter_options(path: str) -> FilterOptions:
-    units = frame(path, "SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2")
-    years = frame(path, "SELECT DISTINCT year FROM reports ORDER BY 1")
-    templates = frame(path, "SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1")
+    units, years, templates = frames(path, [
+        ("SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2", ()),
+        ("SELECT DISTINCT year FROM reports ORDER BY 1", ()),
+        ("SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1", ()),
+    ])
     by_district = {d: tuple(g["name"]) for d, g in units.groupby("district", sort=True)}
     return FilterOptions(
         tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
