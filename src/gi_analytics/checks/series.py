@@ -250,9 +250,21 @@ def _peer_best(x: sparse.csr_matrix, docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def text_reused(inp: CheckInput) -> pd.DataFrame:
+    """Each district vectorized on its own (its own idf) and in the order of its places (unit, year, section), not
+    of report ids: a district's findings depend on its reports only, float for float, so an ingest recomputes
+    only the districts it touched and gets what a full recomputation (or another database) would."""
     docs = _documents(inp)
     if docs.empty:
         return hits([])
+    records: list[dict[str, Any]] = []
+    for rows in docs.groupby("district", sort=False, dropna=False).indices.values():
+        district = docs.iloc[rows].sort_values(["unit", "year", "no"], kind="stable")
+        records += _reused_in(district.reset_index(drop=True))
+    return hits(records)
+
+
+def _reused_in(docs: pd.DataFrame) -> list[dict[str, Any]]:
+    """text.reused findings of one district's documents."""
     x = vectorize(docs["norm"].tolist())
     prev = _previous_pairs(docs)
     prev = prev.assign(sim=pair_cosine(x, prev["i"].to_numpy(), prev["j"].to_numpy()), kind="prev")
@@ -272,4 +284,4 @@ def text_reused(inp: CheckInput) -> pd.DataFrame:
                 "message": f"“{title}”与{other}的相似度为{sim:.2f}（可能照抄）",
             }
         )
-    return hits(records)
+    return records

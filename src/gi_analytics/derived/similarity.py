@@ -30,23 +30,40 @@ def paragraphs(text: str) -> list[str]:
 def similarity_frame(docs: pd.DataFrame) -> pd.DataFrame:
     """Cosine of pairs of the same section within (district, year) and within (unit) across years.
 
-    Texts shorter than MIN_TEXT after normalization are left out. In groups of up to SMALL_GROUP texts every
-    pair is kept (for the heatmaps); in larger groups only pairs scoring at least LARGE_GROUP_FLOOR. Sparse
-    products in bounded chunks (`checks.similarity.group_pairs`), never an all-pairs matrix. report_a < report_b.
+    Each district is vectorized on its own (its own idf), so a district's scores depend on its reports only and
+    an ingest recomputes just the districts it touched. Texts shorter than MIN_TEXT after normalization are left
+    out. In groups of up to SMALL_GROUP texts every pair is kept (for the heatmaps); in larger groups only pairs
+    scoring at least LARGE_GROUP_FLOOR. Sparse products in bounded chunks (`checks.similarity.group_pairs`),
+    never an all-pairs matrix. report_a < report_b.
     """
+    parts = [_district_pairs(docs.iloc[rows].sort_values(["unit", "year", "section_no"], kind="stable"))
+             for rows in _by_district(docs)]  # places, not ids, order a district: the same floats in any database
+    frame = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
+    if frame is None:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
+    return frame.drop_duplicates(["report_a", "report_b", "section_no"]).reset_index(drop=True)
+
+
+def _by_district(docs: pd.DataFrame) -> list[np.ndarray]:
+    """Row positions of each district's docs, in their order (districts in order of first appearance)."""
+    if docs.empty:
+        return []
+    return list(docs.groupby("district", sort=False, dropna=False).indices.values())
+
+
+def _district_pairs(docs: pd.DataFrame) -> pd.DataFrame:
     norm = [normalize(t, (u,)) for t, u in zip(docs["text"], docs["unit"], strict=True)]
     keep = np.flatnonzero(np.array([len(t) for t in norm], dtype=int) >= MIN_TEXT)
     if len(keep) < 2:
-        return pd.DataFrame({c: pd.Series(dtype="int64" if c != "score" else "float64") for c in PAIR_COLUMNS})
+        return pd.DataFrame(columns=PAIR_COLUMNS)
     d = docs.iloc[keep].reset_index(drop=True)
     x = vectorize([norm[k] for k in keep])
     found = [_pairs_in_groups(x, d.groupby(keys, sort=False, dropna=False).ngroup().to_numpy())
-             for keys in (["district", "year", "section_no"], ["unit_id", "section_no"])]
+             for keys in (["year", "section_no"], ["unit_id", "section_no"])]
     i, j, s = (np.concatenate(parts) for parts in zip(*found, strict=True))
     rid = d["report_id"].to_numpy()
-    frame = pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
-                          "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
-    return frame.drop_duplicates(["report_a", "report_b", "section_no"]).reset_index(drop=True)
+    return pd.DataFrame({"report_a": np.minimum(rid[i], rid[j]), "report_b": np.maximum(rid[i], rid[j]),
+                         "section_no": d["section_no"].to_numpy()[i], "score": np.round(np.clip(s, 0, 1), 4)})
 
 
 def _pairs_in_groups(x: Any, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

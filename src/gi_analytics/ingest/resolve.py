@@ -133,17 +133,29 @@ class Resolver:
     rows: Sequence[UnitRow] = ()
     known: KnownUnits = field(default_factory=KnownUnits)
 
+    def __post_init__(self) -> None:
+        """Look-ups of the units CSV by unit and district (first row wins, as a scan of the rows would find):
+        a national CSV has 40,000 rows, and scanning them for each of 280,000 files took hours."""
+        self._by_file = [r for r in self.rows if r.file]
+        self._by_unit: dict[str, UnitRow] = {}
+        self._by_district: dict[str, UnitRow] = {}
+        for r in self.rows:
+            if not r.file and r.unit:
+                self._by_unit.setdefault(r.unit, r)
+            if not r.unit:
+                self._by_district.setdefault(r.district, r)
+
     def apply(self, item: ParsedFile) -> ParsedFile:
         if item.reason is not None:
             return item
-        by_file = next((r for r in self.rows if r.file and _matches(r.file, item.source)), None)
+        by_file = next((r for r in self._by_file if _matches(r.file, item.source)), None)
         name_unit, name_year = unit_year_from_name(item.source)
         report = item.report
         given = self.unit or (by_file.unit if by_file else None)
         district, unit = split_district(normalize_unit(given)) if given else ("", None)
         if unit is None and report is not None:
             district, unit = self._from_report(report, name_unit)
-        described = by_file or next((r for r in self.rows if not r.file and r.unit == unit), None)
+        described = by_file or (self._by_unit.get(unit) if unit else None)
         item.unit = unit
         item.year = self.year or (by_file.year if by_file else None) or (report.year if report else None)
         if item.year is None and name_year is not None and report is not None:
@@ -157,7 +169,9 @@ class Resolver:
         return item
 
     def _deadline(self, described: UnitRow | None, item: ParsedFile) -> date | None:
-        return csv_deadline(self.rows, described, item.unit or "", item.district or "", item.kind, item.year)
+        """The units CSV's deadline for this report (its district's rule looked up, not scanned for)."""
+        rule = self._by_district.get(item.district or "")
+        return deadline_of(described, rule, item.unit or "", item.kind, item.year)
 
     def _from_report(self, report: Report, name_unit: str | None) -> tuple[str, str | None]:
         """(district, unit) from the report's title, checked against the known names; else the file name."""
@@ -185,6 +199,12 @@ def csv_deadline(rows: Sequence[UnitRow], described: UnitRow | None, unit: str, 
     """The units CSV's deadline for a report: the unit's own, else its district's (which binds the district's
     townships, street offices and departments, not the government's own report)."""
     rule = next((r for r in rows if not r.unit and r.district == district), None)
+    return deadline_of(described, rule, unit, kind, year)
+
+
+def deadline_of(described: UnitRow | None, rule: UnitRow | None, unit: str, kind: str | None,
+                year: int | None) -> date | None:
+    """The unit's own deadline, else its district's `rule` (not for a government's own report)."""
     if rule is not None and is_government(unit, kind):
         rule = None
     text = (described.deadline if described else "") or (rule.deadline if rule else "")

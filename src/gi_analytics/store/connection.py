@@ -38,6 +38,7 @@ from .swap import (
 
 READ_RETRY_SECONDS = 2.0
 DatabaseError = duckdb.Error  # what a query may raise besides StoreError (the app shows it, never a traceback)
+WRITE_MEMORY = "1GB"  # DuckDB's buffer pool in a write: a national ingest spills to disk instead of growing
 PAUSE_ENV = "GI_TEST_PAUSE_BEFORE_SWAP"  # tests: seconds to sleep after the batch is written, before the swap
 
 
@@ -240,7 +241,9 @@ def _open_for_write(tmp: Path, path: Path) -> duckdb.DuckDBPyConnection:
         tmp.unlink(missing_ok=True)
         raise _damaged(path)
     try:
-        return duckdb.connect(str(tmp))
+        con = duckdb.connect(str(tmp))
+        con.execute(f"SET memory_limit = '{WRITE_MEMORY}'")
+        return con
     except duckdb.Error as exc:
         tmp.unlink(missing_ok=True)
         if _is_not_duckdb(exc):

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
 from ..labels import NOT_EVALUATED, by_pinyin, pinyin_column, pinyin_key
-from .selection import FIGURES, FINDINGS, LC, REPORTS, RF, FilterOptions, Filters, frame, where
+from .selection import FIGURES, FINDINGS, LC, REPORTS, RF, FilterOptions, Filters, frame, frames, where
 
 _LINE = "CASE WHEN flag IS NOT NULL THEN unit || ' ' || year || '年：' || flag_titles ELSE '' END"
 
@@ -24,11 +24,14 @@ def _summary(limit: int = 4) -> str:
 
 
 def filter_options(path: str) -> FilterOptions:
-    units = frame(path, "SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2")
-    years = frame(path, "SELECT DISTINCT year FROM reports ORDER BY 1")
-    templates = frame(path, "SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1")
+    units, years, templates = frames(path, [
+        ("SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2", ()),
+        ("SELECT DISTINCT year FROM reports ORDER BY 1", ()),
+        ("SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1", ()),
+    ])
     order = sorted(set(units["district"]), key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
-    by_district = {d: tuple(by_pinyin(units[units["district"] == d]["name"])) for d in order}
+    by_district = {d: tuple(by_pinyin(g["name"])) for d, g in units.groupby("district", sort=False)}
+    by_district = {d: by_district[d] for d in order}
     return FilterOptions(
         tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
     )

@@ -4,11 +4,14 @@ table existed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from ..checks import BY_ID
 from ..derived.figures import KEY_PATTERN, MEASURES, TABLE
 from ..labels import STATE_CHECKS
+from .scope import district_reports
 
 
 def _lit(text: str) -> str:
@@ -29,8 +32,11 @@ def _pivot() -> str:
     return ", ".join(cols)
 
 
-def select_sql() -> str:
-    """The figures of every current report, computed from reports, units, cells and findings."""
+def select_sql(only: str = "") -> str:
+    """The figures of every current report, computed from reports, units, cells and findings; `only` names a
+    table of report ids to limit them to (a chunk of districts)."""
+    keep = f" AND r.report_id IN (SELECT report_id FROM {only})" if only else ""
+    keep_f = f" AND report_id IN (SELECT report_id FROM {only})" if only else ""
     titles = _values([(cid, spec.title_zh) for cid, spec in BY_ID.items()])
     return f"""
     WITH m(tbl, row_key, col_key, measure) AS (VALUES {_values(MEASURES)}),
@@ -38,14 +44,14 @@ def select_sql() -> str:
         SELECT c.report_id, m.measure, sum(c.value) AS v
         FROM cells c JOIN m ON c.tbl = m.tbl AND c.row_key = m.row_key AND c.col_key = m.col_key
         JOIN reports r ON r.report_id = c.report_id
-        WHERE c.state = 'number' AND r.is_current GROUP BY ALL),
+        WHERE c.state = 'number' AND r.is_current{keep} GROUP BY ALL),
     figures AS (SELECT report_id, {_pivot()} FROM per_measure GROUP BY report_id),
     t(check_id, title) AS (VALUES {titles}),
     flagged AS (
         SELECT x.report_id, bool_or(x.any_error) AS any_error,
                string_agg(coalesce(t.title, x.check_id), '、' ORDER BY x.check_id) AS flag_titles
         FROM (SELECT report_id, check_id, bool_or(severity = 'error') AS any_error FROM findings
-              WHERE report_id IS NOT NULL AND status = 'failed' AND severity IN ('error', 'warning')
+              WHERE report_id IS NOT NULL AND status = 'failed' AND severity IN ('error', 'warning'){keep_f}
               GROUP BY ALL) x LEFT JOIN t USING (check_id)
         GROUP BY x.report_id),
     counts AS (
@@ -56,7 +62,7 @@ def select_sql() -> str:
                count(*) FILTER (WHERE status = 'failed' AND severity = 'warning') AS warnings,
                count(*) FILTER (WHERE status = 'failed' AND severity = 'info') AS infos,
                count(*) FILTER (WHERE status = 'not_evaluated') AS not_evaluated
-        FROM findings WHERE report_id IS NOT NULL GROUP BY report_id)
+        FROM findings WHERE report_id IS NOT NULL{keep_f} GROUP BY report_id)
     SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template,
            f.* EXCLUDE (report_id),
            coalesce(k.blank, FALSE) AS blank, coalesce(k.all_zero, FALSE) AS all_zero,
@@ -66,13 +72,22 @@ def select_sql() -> str:
            coalesce(g.flag_titles, '') AS flag_titles
     FROM reports r JOIN units u USING (unit_id)
     LEFT JOIN figures f USING (report_id) LEFT JOIN counts k USING (report_id) LEFT JOIN flagged g USING (report_id)
-    WHERE r.is_current
+    WHERE r.is_current{keep}
     ORDER BY u.district, r.year, u.name"""
 
 
-def write_figures(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)build `report_figures` from the database's cells and findings (inside the ingest's write)."""
-    con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS {select_sql()}")
+def write_figures(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> None:
+    """(Re)build `report_figures` from the database's cells and findings (inside the ingest's write): the whole
+    table, or only the rows of the given districts (the rest cannot have changed)."""
+    if districts is None or not has_figures(con):
+        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS {select_sql()}")
+        return
+    con.execute(f"DELETE FROM {TABLE} WHERE list_contains(?, district)", [list(districts)])
+    con.register("_figure_reports", district_reports(con, districts))
+    try:
+        con.execute(f"INSERT INTO {TABLE} {select_sql('_figure_reports')}")
+    finally:
+        con.unregister("_figure_reports")
 
 
 def has_figures(con: duckdb.DuckDBPyConnection) -> bool:

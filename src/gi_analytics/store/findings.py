@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -14,12 +14,18 @@ from .write import insert_arrow
 
 
 def replace_findings(
-    con: duckdb.DuckDBPyConnection, findings: Iterable[tuple[int | None, int, Finding]] | pd.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    findings: Iterable[tuple[int | None, int, Finding]] | pd.DataFrame,
+    districts: Sequence[str] | None = None,
 ) -> int:
-    """Replace every stored finding. Rows are (report_id or None, unit_id, Finding), or a DataFrame with the
-    columns of the `findings` table."""
+    """Replace every stored finding, or only those of the units of `districts`. Rows are (report_id or None,
+    unit_id, Finding), or a DataFrame with the columns of the `findings` table."""
     frame = findings if isinstance(findings, pd.DataFrame) else _findings_frame(findings)
-    con.execute("DELETE FROM findings")
+    if districts is None:
+        con.execute("DELETE FROM findings")
+    else:
+        con.execute("DELETE FROM findings WHERE unit_id IN (SELECT unit_id FROM units WHERE list_contains(?, district))",
+                    [list(districts)])
     if len(frame):
         insert_arrow(con, "findings", pa.Table.from_pandas(frame[list(FINDING_COLUMNS)], preserve_index=False))
     return len(frame)

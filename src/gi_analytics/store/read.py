@@ -16,6 +16,7 @@ from ..model import Cell, CellState, Period, Problem, Report, Section, Severity
 from .connection import read_connection
 from .findings import load_findings
 from .records import StoreError
+from .scope import district_reports
 
 T = TypeVar("T")
 
@@ -223,18 +224,34 @@ def _timeliness_columns(con: duckdb.DuckDBPyConnection) -> str:
     return ", ".join([*cols, "u.kind"])
 
 
-def check_input(con: duckdb.DuckDBPyConnection) -> CheckInput:
-    """The current reports and everything attached to them, as check frames."""
-    cur = "JOIN reports r USING (report_id) WHERE r.is_current"
+def check_input(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> CheckInput:
+    """The current reports and everything attached to them, as check frames: of the whole database, or only
+    of the given districts (what one chunk of an ingest's derive step reads; scope.py)."""
+    if districts is None:
+        return _check_input(con, "WHERE r.is_current", "", [])
+    ids = district_reports(con, districts)
+    con.register("_chunk_reports", ids)
+    try:
+        return _check_input(con, "WHERE r.is_current AND list_contains(?, u.district)",
+                            "JOIN _chunk_reports USING (report_id)", [list(districts)])
+    finally:
+        con.unregister("_chunk_reports")
+
+
+def _check_input(con: duckdb.DuckDBPyConnection, where: str, chunk: str, params: list[Any]) -> CheckInput:
+    cur = f"{chunk} JOIN reports r USING (report_id) WHERE r.is_current"
     reports = con.execute(
         "SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year, r.template, "
         "CAST(r.period_start AS VARCHAR) AS period_start, CAST(r.period_end AS VARCHAR) AS period_end, "
         f"{_timeliness_columns(con)} "
-        "FROM reports r JOIN units u USING (unit_id) WHERE r.is_current ORDER BY r.report_id").df()
+        f"FROM reports r JOIN units u USING (unit_id) {where} ORDER BY r.report_id", params).df()
     # keys arrive as Arrow strings and become categories directly: 15 million cells never exist as Python strings
     cells = con.sql(f"SELECT c.report_id, c.tbl, c.row_key, c.col_key, c.value, c.state FROM cells c {cur}"
                     ).to_arrow_table().to_pandas(strings_to_categorical=True)
-    sections = con.execute(f"SELECT s.report_id, s.no, s.title, s.text FROM sections s {cur}").df()
-    problems = con.execute(f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}").df()
-    units = con.execute("SELECT unit_id, name, district FROM units").df()
+    sections = con.execute(f"SELECT s.report_id, s.no, s.title, s.text FROM sections s {cur} "
+                           "ORDER BY s.report_id, s.no, s.rowid").df()
+    problems = con.execute(f"SELECT p.report_id, p.code, p.severity, p.message, p.location FROM problems p {cur}"
+                           ).df()
+    unit_where = "" if not params else "WHERE list_contains(?, district)"
+    units = con.execute(f"SELECT unit_id, name, district FROM units {unit_where} ORDER BY unit_id", params).df()
     return CheckInput(reports.astype({"year": "Int64"}), cells, sections, problems, units)

@@ -131,15 +131,18 @@ def _upsert(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
     )
 
 
-def mark_corrected(con: duckdb.DuckDBPyConnection) -> int:
+def mark_corrected(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> int:
     """Inside an ingest's write, after the checks: a confirmed finding that the current version of its report
-    no longer has becomes 已整改, naming that version. Returns how many."""
+    no longer has becomes 已整改, naming that version (only in `districts`, when given: the others' findings did
+    not change). Returns how many."""
+    only = "" if districts is None else " AND list_contains($districts, u.district)"
     sql = f"""
         WITH current AS (
-            SELECT {FINDING_ID} AS finding_id FROM findings f JOIN units u USING (unit_id) WHERE f.status = 'failed'
+            SELECT {FINDING_ID} AS finding_id FROM findings f JOIN units u USING (unit_id)
+            WHERE f.status = 'failed'{only}
         ), versions AS (
             SELECT u.district, u.name AS unit, r.year, r.version FROM reports r JOIN units u USING (unit_id)
-            WHERE r.is_current
+            WHERE r.is_current{only}
         )
         UPDATE reviews SET status = '已整改', version = versions.version, reviewed_at = now()::TIMESTAMP,
             note = '第' || versions.version || '版报告已不再有此问题' || CASE WHEN note = '' THEN '' ELSE '；' || note END
@@ -148,7 +151,7 @@ def mark_corrected(con: duckdb.DuckDBPyConnection) -> int:
           AND versions.year = reviews.year AND versions.version > 1
           AND reviews.finding_id NOT IN (SELECT finding_id FROM current)
         """
-    return con.execute(sql).fetchall()[0][0]
+    return con.execute(sql, {} if districts is None else {"districts": list(districts)}).fetchall()[0][0]
 
 
 def carry_over(con: duckdb.DuckDBPyConnection, previous: str | os.PathLike[str]) -> int:

@@ -72,13 +72,17 @@ def where(f: Filters, cols: Mapping[str, str] = REPORTS, *, template: bool = Tru
 def frame(path: str, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
     """Run one query on a short read-only connection; {RF} stands for the per-report figures, {LC} for the
     listing checks."""
+    return frames(path, [(sql, params)])[0]
+
+
+def frames(path: str, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[pd.DataFrame]:
+    """Several queries on one short read-only connection (opening one costs more than a small query)."""
     with read_connection(path) as con:
         con.execute("SET enable_progress_bar = false")
-        if RF in sql:
-            sql = sql.replace(RF, source(con))
-        if LC in sql:
-            sql = sql.replace(LC, checks_source(con))
-        return con.execute(sql, list(params)).df()
+        figures = source(con) if any(RF in sql for sql, _ in queries) else ""
+        checks = checks_source(con) if any(LC in sql for sql, _ in queries) else ""
+        return [con.execute(sql.replace(RF, figures).replace(LC, checks), list(params)).df()
+                for sql, params in queries]
 
 
 def row(path: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:

@@ -4,6 +4,7 @@ text page's queries (sections, pair scores, lengths, reuse, keyword hits)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import duckdb
 import pandas as pd
@@ -23,29 +24,43 @@ CREATE TABLE IF NOT EXISTS text_reuse (
 
 DOCS_SQL = f"""SELECT s.report_id, s.no AS section_no, s.text, r.unit_id, u.name AS unit, u.district, r.year
     FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-    WHERE r.is_current AND s.no IN {TEXT_SECTIONS}
-    ORDER BY s.report_id, s.no"""
+    WHERE r.is_current AND s.no IN {TEXT_SECTIONS}{{only}}
+    ORDER BY s.report_id, s.no, s.rowid"""
 
 
-def load_docs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Text sections of the current reports: report_id, section_no, text, unit_id, unit, district, year."""
-    return con.execute(DOCS_SQL).df().drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
+def load_docs(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> pd.DataFrame:
+    """Text sections of the current reports (of the given districts): report_id, section_no, text, unit_id, unit,
+    district, year."""
+    only, params = ("", []) if districts is None else (" AND list_contains(?, u.district)", [list(districts)])
+    frame = con.execute(DOCS_SQL.format(only=only), params).df()
+    return frame.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
 
 
-def compute_similarity(con: duckdb.DuckDBPyConnection) -> int:
-    """Recompute the similarity and reuse cache from the current reports; returns the number of pairs stored.
+def compute_similarity(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> int:
+    """Recompute the similarity and reuse cache from the current reports, of every district or of the given
+    ones (pairs never cross a district); returns the number of pairs stored for them.
 
     Meant for the ingest's write step (a read-write connection, inside its transaction).
     """
     con.execute(CACHE_DDL)
-    docs = load_docs(con)
-    for table, frame in (("text_similarity", similarity_frame(docs)), ("text_reuse", reuse_frame(docs))):
-        con.execute(f"DELETE FROM {table}")
+    docs = load_docs(con, districts)
+    pairs = similarity_frame(docs)
+    for table, key, frame in (("text_similarity", "report_a", pairs), ("text_reuse", "report_id", reuse_frame(docs))):
+        _delete_districts(con, table, key, districts)
         if len(frame):
             con.register("_tc_frame", frame)
             con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)} FROM _tc_frame")
             con.unregister("_tc_frame")
-    return con.execute("SELECT count(*) FROM text_similarity").fetchone()[0]
+    return len(pairs)
+
+
+def _delete_districts(con: duckdb.DuckDBPyConnection, table: str, key: str, districts: Sequence[str] | None) -> None:
+    """Empty a cache table, or only its rows whose report (`key`) belongs to one of `districts`."""
+    if districts is None:
+        con.execute(f"DELETE FROM {table}")
+        return
+    con.execute(f"DELETE FROM {table} WHERE {key} IN (SELECT r.report_id FROM reports r JOIN units u USING (unit_id) "
+                "WHERE list_contains(?, u.district))", [list(districts)])
 
 
 def _cached(con: duckdb.DuckDBPyConnection, table: str) -> bool:

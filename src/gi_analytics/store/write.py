@@ -21,6 +21,7 @@ from ..model import Report, Severity
 from .connection import write_connection
 from .records import BatchResult, CellRow, FileOutcome, Outcome, ParsedFile, StoreError, flatten_cells
 from .reviews import carry_over
+from .scope import record_touched
 
 CHUNK_FILES = 2_000  # files planned and written at a time inside one batch's transaction
 
@@ -34,14 +35,16 @@ def write_batch(
     rebuild: bool = False,
 ) -> BatchResult:
     """Store a batch atomically. `after_write(con)` runs inside the same write (e.g. the checks) when the
-    batch changed something, so readers never see reports without their findings."""
+    batch changed something, so readers never see reports without their findings; the units the batch wrote
+    are recorded for it (scope.touched_districts)."""
     try:
         with write_connection(path, rebuild=rebuild) as txn:
             if rebuild:  # the supervisor's reviews outlive the database they were made in (before BEGIN: a
                 carry_over(txn.con, path)  # damaged old file only fails its ATTACH, not the batch)
             txn.con.execute("BEGIN")
-            outcomes, changed = _apply(txn.con, files, keep_originals)
+            outcomes, changed, touched = _apply(txn.con, files, keep_originals)
             txn.changed = txn.changed or changed
+            record_touched(txn.con, touched)
             if txn.changed and after_write is not None:
                 after_write(txn.con)
             txn.con.execute("COMMIT")
@@ -63,9 +66,10 @@ class _Plan:
 
 def _apply(
     con: duckdb.DuckDBPyConnection, files: Iterable[ParsedFile], keep_originals: bool
-) -> tuple[list[FileOutcome], bool]:
-    """Plan and write the batch CHUNK_FILES files at a time (still one transaction), so memory stays flat
-    however many files a batch has: parsed files are consumed as they arrive and dropped once written."""
+) -> tuple[list[FileOutcome], bool, set[int]]:
+    """Plan and write the batch CHUNK_FILES files at a time (committed to the copy chunk by chunk), so memory stays flat
+    however many files a batch has: parsed files are consumed as they arrive and dropped once written.
+    Also returns the ids of the units given a report or a kind."""
     planner = _Planner(con)
     outcomes: list[FileOutcome] = []
     changed = False
@@ -76,10 +80,19 @@ def _apply(
             outcomes += [planner.add(f) for f in chunk]
             changed |= _write_plan(con, planner.take_plan(), keep_originals)
             chunk = []
+            _flush(con)
     outcomes += [planner.add(f) for f in chunk]
     changed |= _write_plan(con, planner.take_plan(), keep_originals)
     planner.close()
-    return outcomes, changed
+    return outcomes, changed, planner.touched
+
+
+def _flush(con: duckdb.DuckDBPyConnection) -> None:
+    """Commit what the batch wrote so far to the copy being written: DuckDB keeps an open transaction's appends
+    in memory (60 MB per 1,000 reports), so a national batch in one transaction grew without bound. Readers
+    still see the whole batch or nothing: they only ever open the file the copy replaces at the end."""
+    con.execute("COMMIT")
+    con.execute("BEGIN")
 
 
 class _Ids:
@@ -118,6 +131,7 @@ class _Planner:
             self.versions[(uid, year)] = (set(hashes), top)
         self.unit_ids, self.report_ids = _Ids(con, "unit_ids"), _Ids(con, "report_ids")
         self.plan = _Plan()
+        self.touched: set[int] = set()  # units given a report or a kind by this batch
 
     def take_plan(self) -> _Plan:
         """What was planned since the last call; the planner goes on remembering units and versions."""
@@ -143,6 +157,7 @@ class _Planner:
         report_id, version = self.report_ids(), top + 1
         self.versions[(unit_id, item.year)] = (hashes | {item.content_hash}, version)
         self.plan.reports.append(_report_row(item, report_id, unit_id, version))
+        self.touched.add(unit_id)
         self.plan.stored.append(item)
         outcome = Outcome.STORED if version == 1 else Outcome.NEW_VERSION
         self.plan.files.append((item.source, item.content_hash, outcome, None, report_id))
@@ -166,6 +181,7 @@ class _Planner:
         elif kind and self.units[key][1] is None:
             self.units[key] = (self.units[key][0], kind)
             self.plan.kinds[self.units[key][0]] = kind
+            self.touched.add(self.units[key][0])
         return self.units[key][0]
 
 
