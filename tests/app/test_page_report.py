@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest import open_app
 
 from gi_analytics import analytics
 from gi_analytics import form_spec as form
 from gi_analytics.charts import form as charts
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -20,15 +18,6 @@ def _navigation(apptest_navigation, clear_streamlit_cache):
     """Run app.py as the server does, with an empty query cache."""
 
 
-def open_app(db: Path, monkeypatch, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("GI_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.fixture(scope="module")

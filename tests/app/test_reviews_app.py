@@ -11,6 +11,7 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from apptest import open_app as open_page
 from streamlit.testing.v1 import AppTest
 
 from gi_analytics import analytics
@@ -18,7 +19,6 @@ from gi_analytics.export import notices
 from gi_analytics.store import reviews
 from gi_analytics.store.connection import read_connection
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TABLE = "findings_table"
 
 
@@ -27,15 +27,6 @@ def _navigation(apptest_navigation, clear_streamlit_cache):
     """app.py runs as the server would, with an empty query cache."""
 
 
-def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("GI_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def select(at: AppTest, key: str, rows: list[int]) -> AppTest:

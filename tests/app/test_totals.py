@@ -10,12 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+from apptest import open_app
 
 from gi_analytics import analytics
 from gi_analytics.export import pack
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 DISTRICT = "示例区"
 TOTAL = re.compile(r"错误(\d+)条、警告(\d+)条、未能核对(\d+)条；有错误的报告(\d+)份")
 
@@ -34,15 +33,6 @@ def year(demo_db: Path) -> int:
     return next(y for y in reversed(analytics.filter_options(str(demo_db)).years) if full(y))
 
 
-def open_app(db: Path, monkeypatch, page: str, **query: str) -> AppTest:
-    monkeypatch.setenv("GI_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def metrics(at) -> dict[str, str]:
