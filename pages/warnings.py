@@ -2,9 +2,7 @@
 
 Failed checks are counted by severity; checks that could not be evaluated are shown apart as 未能核对 (grey)."""
 
-from urllib.parse import urlencode
 
-import pandas as pd
 import streamlit as st
 
 from gi_analytics import analytics, labels
@@ -53,11 +51,8 @@ by_check = counts.assign(total=counts.sum(axis=1)).reset_index().rename(columns=
 ui.chart(ui.figure("findings_by_check", by_check.assign(flag=None, flag_text="")),
          key="by_check")
 
-base = ui.report_link_params("", 0)
 table = shown.head(MAX_ROWS)
-table = table.assign(link=["" if pd.isna(rid) else "./report?" + urlencode(
-    {**base, "r_unit": unit, "r_year": str(int(year))}, doseq=True)
-    for rid, unit, year in zip(table["report_id"], table["unit"], table["year"], strict=True)])
+table = table.assign(link=problems.report_links(table))
 if len(shown) > MAX_ROWS:
     st.caption(f"共 {len(shown):,} 条，表中显示前 {MAX_ROWS:,} 条；下载可得全部。")
 picked = reviews.selectable_table(table, ["result_label", "title", "unit", "year", "place", "message",

@@ -15,9 +15,13 @@ from . import ui
 TITLE = "缺失、空白与全零报告"
 
 
-def report_url(unit: str, year: int) -> str:
-    """A relative link that opens the report page on one report, keeping the selection."""
-    return "./report?" + urlencode(ui.report_link_params(unit, year), doseq=True)
+def report_links(rows: pd.DataFrame) -> list[str]:
+    """For rows with unit, year and report_id: a relative link that opens the report page on each report,
+    keeping the selection; "" where there is no report."""
+    base = ui.report_link_params("", 0)  # the selection, read once for all the rows
+    return ["" if pd.isna(rid) else "./report?" + urlencode({**base, "r_unit": unit, "r_year": str(int(year))},
+                                                            doseq=True)
+            for unit, year, rid in zip(rows["unit"], rows["year"], rows["report_id"], strict=True)]
 
 
 def show(grid: pd.DataFrame, key: str) -> None:
@@ -30,8 +34,7 @@ def show(grid: pd.DataFrame, key: str) -> None:
     counts = rows["label"].value_counts()
     st.caption("　".join(f"{COVERAGE_STATES[s]} {counts.get(COVERAGE_STATES[s], 0)}份" for s in PROBLEM_STATES)
                + f"；涉及 {rows['unit'].nunique()} 个单位。“自何年起”：该情况连续出现的第一年。")
-    rows = rows.assign(link=["" if pd.isna(rid) else report_url(unit, year) for unit, year, rid  # "": no report
-                             in zip(rows["unit"], rows["year"], rows["report_id"], strict=True)])
+    rows = rows.assign(link=report_links(rows))
     labels = analytics.PROBLEM_REPORT_LABELS
     st.dataframe(rows[list(labels)], hide_index=True, key=key, column_config={
         **labels, "year": st.column_config.NumberColumn("年度", format="%d"),
