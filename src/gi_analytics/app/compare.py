@@ -103,10 +103,18 @@ def keywords(reports: pd.DataFrame) -> None:
 SLUGS = dict(zip(VIEWS, ("side", "similarity", "length", "keywords"), strict=True))
 
 
+URL_KEYS = ("view", "a", "a_year", "b", "b_year", "part")
+
+
+def _link() -> tuple[str | None, ...]:
+    """The comparison as the URL holds it."""
+    return tuple(st.query_params.get(k) for k in URL_KEYS)
+
+
 def restore_from_url(reports: pd.DataFrame) -> None:
     """A followed link (its query string not seen before in this session) sets the view, pair and part."""
     qp = st.query_params
-    link = tuple(qp.get(k) for k in ("view", "a", "a_year", "b", "b_year", "part"))
+    link = _link()
     if link == st.session_state.get("_tc_link"):
         return
     st.session_state["_tc_link"] = link
@@ -133,12 +141,12 @@ def record_in_url(reports: pd.DataFrame) -> None:
                 str(by_id.loc[state[key], "year"]),
             )
         values["part"] = str(state["tc_section"])
-    for key in ("view", "a", "a_year", "b", "b_year", "part"):
+    for key in URL_KEYS:
         if key not in values:
             qp.pop(key, None)
         elif qp.get(key) != values[key]:
             qp[key] = values[key]
-    state["_tc_link"] = tuple(qp.get(k) for k in ("view", "a", "a_year", "b", "b_year", "part"))
+    state["_tc_link"] = _link()
 
 
 def _report_id(reports: pd.DataFrame, unit: str | None, year: str | None) -> int | None:
