@@ -151,5 +151,11 @@ def by_pinyin(names: Iterable[str]) -> list[str]:
 
 
 def pinyin_column(values: Any) -> Any:
-    """For pandas `sort_values(key=…)`: a unit column by pinyin, any other column as it is."""
-    return values.map(pinyin_key) if getattr(values, "name", None) == "unit" else values
+    """For pandas `sort_values(key=…)`: a unit column by pinyin, any other column as it is. The units become
+    their rank among the distinct names: integers sort fast, however many rows (a nation's 280,000 reports)."""
+    if getattr(values, "name", None) != "unit":
+        return values
+    import pandas as pd  # pandas is there wherever a column is sorted
+
+    order = pd.Categorical(values, categories=by_pinyin(values.unique()), ordered=True)
+    return pd.Series(order.codes, index=values.index)
