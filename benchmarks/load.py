@@ -229,14 +229,21 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _rss_mib(pid: int) -> float:
+    """Resident memory of the process `pid` (from /proc), MiB."""
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
+
+
 def _measured(name: str, pid: int, run: Callable[[], Results]) -> None:
-    cpu, load = _cpu_seconds(pid), os.getloadavg()[0]
+    cpu, own, load = _cpu_seconds(pid), _cpu_seconds(os.getpid()), os.getloadavg()[0]
     res = run()
     pages = max(len(res.all()), 1)
     _report(name, res)
     print(
-        f"    server CPU {(_cpu_seconds(pid) - cpu) / pages * 1000:.0f} ms per page; machine load average "
-        f"{load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"    server CPU {(_cpu_seconds(pid) - cpu) / pages * 1000:.0f} ms per page, these simulated browsers "
+        f"{(_cpu_seconds(os.getpid()) - own) / pages * 1000:.0f} ms; machine load average "
+        f"{load:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; server memory {_rss_mib(pid):.0f} MiB"
     )
 
 
