@@ -54,9 +54,10 @@ def test_the_bundled_config_binds_to_loopback_only(tmp_path: Path, launch: list[
         proc.wait(timeout=10)
 
 
-def test_the_bundled_config_runs_no_full_garbage_collection_after_each_page(monkeypatch) -> None:
+def test_the_bundled_config_runs_no_full_garbage_collection_and_no_code_reloading(monkeypatch) -> None:
     """Streamlit's default `runner.postScriptGC` collects every generation after each run of a page: under 20
-    users that was 92 % of the server's CPU (benchmarks/load.py, py-spy), and pages queued behind it."""
+    users that was 92 % of the server's CPU (benchmarks/load.py, py-spy), and pages queued behind it. Its file
+    watcher unloaded the app's modules under running pages when the code was updated."""
     from streamlit import config
 
     monkeypatch.chdir(ROOT)  # where the launcher runs the server
@@ -64,6 +65,7 @@ def test_the_bundled_config_runs_no_full_garbage_collection_after_each_page(monk
         config.get_config_options(force_reparse=True)
         assert config.get_option("runner.postScriptGC") is False
         assert config.get_option("server.address") == "127.0.0.1"
+        assert config.get_option("server.fileWatcherType") == "none"
     finally:
         monkeypatch.undo()
         config.get_config_options(force_reparse=True)
