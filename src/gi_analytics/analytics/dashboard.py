@@ -82,10 +82,11 @@ def finding_counts(path: str, f: Filters) -> pd.DataFrame:
 def key_figures(path: str, f: Filters) -> pd.DataFrame:
     """Per year: reports received and expected, counts, rates, failed findings by severity and the findings
     that could not be evaluated (`not_evaluated`)."""
-    out = sql.expected_per_year(path, f).merge(totals(path, f, "year"), on="year", how="left")
+    expected, per_year, counts = sql.year_figures(path, f)
+    per_year["flag"] = _none(per_year["flag"])
+    out = expected.merge(_add_rates(per_year), on="year", how="left")
     out["reports"] = out["reports"].fillna(0).astype("int64")
     out["flag_text"] = out["flag_text"].fillna("")
-    counts = finding_counts(path, f)
     for severity in SEVERITY_LABELS:
         part = counts[counts["severity"] == severity][["year", "findings"]].rename(columns={"findings": severity})
         out = out.merge(part, on="year", how="left")

@@ -29,9 +29,11 @@ def filter_options(path: str) -> FilterOptions:
         ("SELECT DISTINCT year FROM reports ORDER BY 1", ()),
         ("SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1", ()),
     ])
-    order = sorted(set(units["district"]), key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
-    by_district = {d: tuple(by_pinyin(g["name"])) for d, g in units.groupby("district", sort=False)}
-    by_district = {d: by_district[d] for d in order}
+    names: dict[str, list[str]] = {}
+    for district, name in zip(units["district"].tolist(), units["name"].tolist(), strict=True):
+        names.setdefault(district, []).append(name)
+    order = sorted(names, key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
+    by_district = {d: tuple(by_pinyin(names[d])) for d in order}
     return FilterOptions(
         tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
     )
@@ -56,11 +58,22 @@ def unit_year(path: str, f: Filters) -> pd.DataFrame:
 
 def totals(path: str, f: Filters, by: str) -> pd.DataFrame:
     """Sums per year or unit with the flags of the reports summed."""
+    return frame(path, *_totals_sql(f, by))
+
+
+def _totals_sql(f: Filters, by: str) -> tuple[str, list[Any]]:
     cond, params = where(f, FIGURES)
     sums = ", ".join(f"sum({c})::DOUBLE AS {c}" for c in COUNT_COLUMNS)
     sql = f"""SELECT {by}, count(*) AS reports, {sums}, {_summary()}
               FROM {RF} WHERE {cond} GROUP BY {by} ORDER BY {by}"""
-    return frame(path, sql, params)
+    return sql, params
+
+
+def year_figures(path: str, f: Filters) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The overview's three queries on one connection: `expected_per_year`, `totals` by year, `finding_counts`."""
+    expected, per_year, counts = frames(path, [_expected_per_year_sql(f), _totals_sql(f, "year"),
+                                               _finding_counts_sql(f)])
+    return expected, per_year, counts
 
 
 def _expected_sql(f: Filters) -> tuple[str, list[Any]]:
@@ -135,21 +148,28 @@ def coverage(path: str, f: Filters) -> pd.DataFrame:
 
 
 def expected_per_year(path: str, f: Filters) -> pd.DataFrame:
+    return frame(path, *_expected_per_year_sql(f))
+
+
+def _expected_per_year_sql(f: Filters) -> tuple[str, list[Any]]:
     grid, params = _grid_sql(f)
-    sql = f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 ORDER BY 1"
-    return frame(path, sql, params)
+    return f"WITH {grid} SELECT year::BIGINT AS year, count(*) AS expected FROM grid GROUP BY 1 ORDER BY 1", params
 
 
 def finding_counts(path: str, f: Filters) -> pd.DataFrame:
     """Findings per year and severity for the selection (missing reports included): `findings` failed ones,
     `not_evaluated` the checks that could not be run."""
+    return frame(path, *_finding_counts_sql(f))
+
+
+def _finding_counts_sql(f: Filters) -> tuple[str, list[Any]]:
     cond, params = where(f, FINDINGS, template=False, current=False)
     sql = f"""SELECT x.year, x.severity, count(*) FILTER (WHERE x.status = 'failed') AS findings,
                      count(*) FILTER (WHERE x.status = '{NOT_EVALUATED}') AS not_evaluated
               FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id
               WHERE (x.report_id IS NULL OR r.is_current) AND {cond}
               GROUP BY ALL ORDER BY 1, 2"""
-    return frame(path, sql, params)
+    return sql, params
 
 
 def applicant_types(path: str, f: Filters) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .connection import read_connection
+from .fetch import query_frame
 from .fetches import checks_source
 from .figures import source
 
@@ -81,8 +82,7 @@ def frames(path: str, queries: Sequence[tuple[str, Sequence[Any]]]) -> list[pd.D
         con.execute("SET enable_progress_bar = false")
         figures = source(con) if any(RF in sql for sql, _ in queries) else ""
         checks = checks_source(con) if any(LC in sql for sql, _ in queries) else ""
-        return [con.execute(sql.replace(RF, figures).replace(LC, checks), list(params)).df()
-                for sql, params in queries]
+        return [query_frame(con, sql.replace(RF, figures).replace(LC, checks), params) for sql, params in queries]
 
 
 def row(path: str, sql: str, params: Sequence[Any] = ()) -> tuple | None:
