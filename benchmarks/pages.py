@@ -69,12 +69,13 @@ def query_cases(db: str, f) -> dict:
         "report_sections": lambda: a.report_sections(db, rid),
         "unit_year(one unit)": lambda: a.unit_year(db, replace(f, units=(unit,))),
         "text_reports": lambda: tc.text_reports(db, f),
-        "similarity_pairs(year)": lambda: tc.similarity_pairs(db, 0.0, 1, year),
-        "similarity_pairs(unit)": lambda: tc.similarity_pairs(db, 0.0, 1, None, unit),
-        "similarity_pairs(top)": lambda: tc.similarity_pairs(db, tc.THRESHOLD),
-        "section_lengths": lambda: tc.section_lengths(db),
-        "reuse_shares": lambda: tc.reuse_shares(db),
-        "keyword_hits": lambda: tc.keyword_hits(db, "依申请公开"),
+        "similarity_pairs(year)": lambda: tc.similarity_pairs(db, 0.0, 1, year, None, f),
+        "similarity_pairs(unit)": lambda: tc.similarity_pairs(db, 0.0, 1, None, unit, f),
+        "similarity_pairs(top)": lambda: tc.similarity_pairs(db, tc.THRESHOLD, None, None, None, f),
+        "section_lengths": lambda: tc.section_lengths(db, f),
+        "reuse_shares": lambda: tc.reuse_shares(db, f),
+        "keyword_hits": lambda: tc.keyword_hits(db, "依申请公开", f),
+        **({"term_counts": lambda: tc.term_counts(db, f)} if len(df) <= tc.TERM_REPORTS_MAX else {}),
     }
 
 
@@ -85,9 +86,10 @@ def bench_queries(db: str) -> None:
     selections = {"全部": a.Filters(), district: a.Filters(district=district)}
     cases = {name: query_cases(db, f) for name, f in selections.items()}
     print(f"{'query (median of 3)':<26}" + "".join(f"{name + ' wall/CPU s':>22}" for name in selections))
-    for query in cases["全部"]:
-        row = (timed_cpu(c[query]) for c in cases.values())
-        print(f"{query:<26}" + "".join(f"{w:>14.3f}/{cpu:<7.3f}" for w, cpu in row), flush=True)
+    for query in dict.fromkeys(q for c in cases.values() for q in c):  # a page may skip a query for a selection
+        cells = (f"{'(not asked)':>22}" if query not in c else "{:>14.3f}/{:<7.3f}".format(*timed_cpu(c[query]))
+                 for c in cases.values())
+        print(f"{query:<26}" + "".join(cells), flush=True)
 
 
 def bench_pages(db: str) -> None:

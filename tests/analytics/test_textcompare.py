@@ -17,6 +17,7 @@ from gi_analytics.analytics import text as tc
 from gi_analytics.demo.generator import generate_district
 from gi_analytics.ingest.pipeline import ingest_paths
 from gi_analytics.ingest.resolve import normalize_unit
+from gi_analytics.store.selection import Filters
 
 # ---------------------------------------------------------------- diff
 
@@ -227,3 +228,29 @@ def test_term_counts_leave_unit_names_out(demo):
     names = set(tc.text_reports(db)["unit"])
     assert not counts.empty and not names & set(counts["term"])
     assert counts["term"].str.fullmatch(r"[\u4e00-\u9fff]{2,}").all()
+
+
+def test_text_queries_select_in_sql_what_the_page_used_to_filter(demo):
+    """Each text query given the sidebar's selection returns exactly the unselected result's rows of the selected
+    units and years (a pair: both of its reports), so the page no longer reads a nation's texts to show one
+    district's."""
+    db, _ = demo
+    units = tuple(sorted(set(tc.text_reports(db)["unit"]))[:3])
+    f = Filters(units=units, year_from=2022)
+
+    def chosen(df: pd.DataFrame, unit: str = "unit", year: str = "year") -> pd.DataFrame:
+        return df[df[unit].isin(units) & (df[year] >= 2022)].reset_index(drop=True)
+
+    pairs = tc.similarity_pairs(db, 0.0, None, None, None, f)
+    expected = chosen(chosen(tc.similarity_pairs(db), "unit_a", "year_a"), "unit_b", "year_b")
+    assert len(pairs) > 0
+    pd.testing.assert_frame_equal(pairs, expected)
+    for query in (tc.section_lengths, tc.reuse_shares):
+        got = query(db, f)
+        assert len(got) > 0 and set(got["unit"]) <= set(units)
+        pd.testing.assert_frame_equal(got, chosen(query(db)))
+    hits = tc.keyword_hits(db, "政府信息", f)
+    assert len(hits) > 0
+    pd.testing.assert_frame_equal(hits, chosen(tc.keyword_hits(db, "政府信息")))
+    counts, every = tc.term_counts(db, f), tc.term_counts(db)
+    assert set(counts["year"]) <= {2022, 2023, 2024, 2025} and counts["count"].sum() < every["count"].sum()

@@ -120,6 +120,17 @@ def test_length_reuse_and_terms_views_render(text_db, monkeypatch, clear_streaml
     assert any("没有报告提到" in i.value for i in at.info)
 
 
+def test_distinctive_terms_ask_for_a_smaller_selection_past_their_limit(text_db, monkeypatch,
+                                                                         clear_streamlit_cache):
+    from gi_analytics.analytics import text as tc
+
+    monkeypatch.setattr(tc, "TERM_REPORTS_MAX", 3)  # small_db has more reports than this
+    at = open_page(text_db[0], monkeypatch)
+    at.radio(key="tc_view").set_value("关键词").run()
+    assert not at.exception and not at.dataframe
+    assert any("年度特色词最多比较 3 份" in i.value and "请在侧栏选择区县" in i.value for i in at.info)
+
+
 def test_empty_database_says_so(empty_db, monkeypatch, clear_streamlit_cache):
     at = open_page(empty_db, monkeypatch)
     assert any("暂无数据" in i.value for i in at.info)

@@ -26,6 +26,7 @@ from ..checks.frames import TEXT_SECTIONS
 from ..derived.similarity import THRESHOLD, paragraphs
 from ..labels import pinyin_column
 from ..store import text as sql
+from ..store.selection import Filters
 from ..store.text import (
     compute_similarity,
     keyword_hits,
@@ -43,6 +44,7 @@ SECTION_TITLES = {no: form.SECTIONS[no - 1].title for no in TEXT_SECTIONS}
 PAIR_MIN = 0.3  # two changed paragraphs are diffed side by side when their bigram Dice is at least this
 SNIPPET_CONTEXT = 30
 MIN_EQUAL = 8  # a match shorter than this between two larger changes counts as changed
+TERM_REPORTS_MAX = 5_000  # distinctive terms are counted for selections of at most this many reports
 
 
 # ---------------------------------------------------------------- diff
@@ -281,9 +283,10 @@ def _tokens(text: str, names: Sequence[str]) -> list[str]:
     return [t for t in jieba.lcut(text) if _TERM.match(t)]
 
 
-def term_counts(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """jieba words (2+ Chinese characters, unit names left out) per year: year, term, count, reports."""
-    docs = sql.text_docs(path)
+def term_counts(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
+    """jieba words (2+ Chinese characters, unit names left out) per year, in the reports of the selection `f`:
+    year, term, count, reports."""
+    docs = sql.text_docs(path, f)
     names = sorted(set(sql.unit_names(path)), key=len, reverse=True)
     rows: Counter[tuple[int, str]] = Counter()
     reports: dict[tuple[int, str], set[int]] = {}

@@ -47,19 +47,19 @@ def similarity(reports: pd.DataFrame) -> None:
     unit = c[2].selectbox("单位", labels.by_pinyin(reports["unit"]), key="tc_sim_unit")
     units = labels.by_pinyin(reports[reports["year"] == year]["unit"])
     st.caption("字符 n-gram TF-IDF 余弦相似度（数字与本单位名称已归一）；过短的文字（如“无”）不参与比较。")
-    pairs = tc.unit_matrix(q(tc.similarity_pairs, 0.0, no, int(year)), no, year, units)
+    pairs = tc.unit_matrix(q(tc.similarity_pairs, 0.0, no, int(year), None, ui.filters()), no, year, units)
     ui.chart(
         ui.figure("text_similarity", pairs, f"{year}年各单位“{tc.SECTION_TITLES[no]}”相似度"),
         key="tc_unit_heatmap",
     )
     years = sorted(set(reports[reports["unit"] == unit]["year"]))
-    own = tc.year_matrix(q(tc.similarity_pairs, 0.0, no, None, unit), unit, no, years)
+    own = tc.year_matrix(q(tc.similarity_pairs, 0.0, no, None, unit, ui.filters()), unit, no, years)
     ui.chart(
         ui.figure("text_similarity", own, f"{unit}各年度“{tc.SECTION_TITLES[no]}”相似度"),
         key="tc_year_heatmap",
     )
     st.subheader(f"最相似的文字（相似度 ≥ {tc.THRESHOLD}）", divider="gray")
-    top = tc.pairs_within(q(tc.similarity_pairs, tc.THRESHOLD), reports)
+    top = tc.pairs_within(q(tc.similarity_pairs, tc.THRESHOLD, None, None, None, ui.filters()), reports)
     if top.empty:
         st.info("当前筛选范围内没有相似度达到阈值的文字。", icon=":material/info:")
     for k, p in enumerate(top.itertuples()):
@@ -73,9 +73,9 @@ def similarity(reports: pd.DataFrame) -> None:
 
 def length_and_reuse(reports: pd.DataFrame) -> None:
     no = st.selectbox("部分", tc.TEXT_SECTIONS, key="tc_len_section", format_func=tc.section_label)
-    lengths = tc.within(q(tc.section_lengths), reports, no)
+    lengths = tc.within(q(tc.section_lengths, ui.filters()), reports, no)
     ui.chart(ui.figure("text_lengths", lengths, f"“{tc.SECTION_TITLES[no]}”字数"), key="tc_lengths")
-    reuse = tc.within(q(tc.reuse_shares), reports)
+    reuse = tc.within(q(tc.reuse_shares, ui.filters()), reports)
     if reuse.empty:
         st.info("没有可与上一年度比较的报告。", icon=":material/info:")
         return
@@ -84,19 +84,23 @@ def length_and_reuse(reports: pd.DataFrame) -> None:
 
 def keywords(reports: pd.DataFrame) -> None:
     phrase = st.text_input("关键词或短语", key="tc_keyword", placeholder="例如：数字政府").strip()
-    hits = tc.within(q(tc.keyword_hits, phrase), reports) if phrase else None
+    hits = tc.within(q(tc.keyword_hits, phrase, ui.filters()), reports) if phrase else None
     if hits is not None and hits.empty:
         st.info(f"没有报告提到“{ui.md_escape(phrase)}”。", icon=":material/info:")
     elif hits is not None:
         st.dataframe(tc.keyword_counts(hits), key="tc_keyword_counts")
         st.html(tc.hits_html(hits, phrase))
     st.subheader("年度特色词", divider="gray")
+    if len(reports) > tc.TERM_REPORTS_MAX:  # jieba reads every text: about 1 s per 1,000 reports
+        st.info(f"所选范围有 {len(reports):,} 份报告，年度特色词最多比较 {tc.TERM_REPORTS_MAX:,} 份：请在侧栏选择区县或单位。",
+                icon=":material/info:")
+        return
     year = st.selectbox("年度", sorted(set(reports["year"]), reverse=True), key="tc_terms_year")
-    terms = tc.distinctive_terms(q(tc.term_counts), int(year))
+    terms = tc.distinctive_terms(q(tc.term_counts, ui.filters()), int(year))
     if terms.empty:
         st.info("需要至少两个年度的报告才能比较用词。", icon=":material/info:")
         return
-    st.caption("jieba 分词；与其他年度相比该年明显多用的词（全部报告，至少两份报告使用）。")
+    st.caption("jieba 分词；与其他年度相比该年明显多用的词（所选范围的报告，至少两份报告使用）。")
     st.dataframe(terms, hide_index=True, key="tc_terms", column_config=tc.TERM_LABELS)
 
 

@@ -12,7 +12,8 @@ import pandas as pd
 from ..checks.frames import TEXT_SECTIONS
 from ..derived.similarity import reuse_frame, similarity_frame
 from .connection import read_connection
-from .selection import Filters, where
+from .fetch import query_frame
+from .selection import REPORTS, Filters, where
 
 CACHE_DDL = """
 CREATE TABLE IF NOT EXISTS text_similarity (
@@ -65,7 +66,7 @@ def _delete_districts(con: duckdb.DuckDBPyConnection, table: str, key: str, dist
 
 def _cached(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
-    return con.execute(sql, [table]).fetchone()[0] > 0
+    return con.execute(sql, [table]).fetchall()[0][0] > 0
 
 
 def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
@@ -77,13 +78,22 @@ def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
     return f"_tc_{table}"
 
 
+def _side(side: str) -> dict[str, str]:
+    """The selection's columns for one report of a pair (reports r<side>, units u<side>)."""
+    return {key: col.replace("r.", f"r{side}.").replace("u.", f"u{side}.") for key, col in REPORTS.items()}
+
+
+def _frame(path: str | os.PathLike[str], sql: str, params: Sequence) -> pd.DataFrame:
+    with read_connection(path) as con:
+        return query_frame(con, sql, params)
+
+
 def text_reports(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
     """Current reports (of the selection `f`, when given): report_id, unit_id, unit, district, year."""
     cond, params = where(f or Filters())
     sql = f"""SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
         FROM reports r JOIN units u USING (unit_id) WHERE {cond} ORDER BY u.district, u.name, r.year"""
-    with read_connection(path) as con:
-        return con.execute(sql, params).df()
+    return _frame(path, sql, params)
 
 
 def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) -> str:
@@ -99,68 +109,79 @@ def similarity_pairs(
     section_no: int | None = None,
     year: int | None = None,
     unit: str | None = None,
+    f: Filters | None = None,
 ) -> pd.DataFrame:
     """Cached pair scores with both reports' unit and year, the most similar first: report_a/b, section_no,
-    score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, or one unit's."""
-    where, params = ["p.score >= ?"], [min_score]
+    score, unit_a/b, year_a/b, district. Optionally only one section, pairs within one year, one unit's, or
+    pairs whose two reports are both in the selection `f`."""
+    conds, params = ["p.score >= ?"], [min_score]
     for cond, value in (("p.section_no = ?", section_no), ("ra.year = ? AND rb.year = ra.year", year),
                         ("ua.name = ? AND ub.name = ua.name", unit)):
         if value is not None:
-            where.append(cond)
+            conds.append(cond)
             params.append(value)
+    for side in "ab":
+        cond, side_params = where(f or Filters(), _side(side))
+        conds.append(cond)
+        params += side_params
     with read_connection(path) as con:
         src = _source(con, "text_similarity")
         sql = f"""SELECT p.report_a, p.report_b, p.section_no, p.score, ua.name AS unit_a, ra.year AS year_a,
                          ub.name AS unit_b, rb.year AS year_b, ua.district
                   FROM {src} p JOIN reports ra ON ra.report_id = p.report_a JOIN units ua ON ua.unit_id = ra.unit_id
                   JOIN reports rb ON rb.report_id = p.report_b JOIN units ub ON ub.unit_id = rb.unit_id
-                  WHERE {" AND ".join(where)} ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
-        return con.execute(sql, params).df()
+                  WHERE {" AND ".join(conds)} ORDER BY p.score DESC, p.report_a, p.report_b, p.section_no"""
+        return query_frame(con, sql, params)
 
 
-def section_lengths(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Characters (whitespace excluded) per current report and text section: unit, district, year, section_no,
-    length."""
+def section_lengths(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
+    """Characters (whitespace excluded) per current report (of the selection) and text section: unit, district,
+    year, section_no, length."""
+    cond, params = where(f or Filters())
     sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
                      max(length(regexp_replace(s.text, '\\s', '', 'g')))::BIGINT AS length
               FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} GROUP BY ALL ORDER BY unit, year, section_no"""
-    with read_connection(path) as con:
-        return con.execute(sql).df()
+              WHERE {cond} AND s.no IN {TEXT_SECTIONS} GROUP BY ALL ORDER BY unit, year, section_no"""
+    return _frame(path, sql, params)
 
 
-def reuse_shares(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Per current report with a previous-year report: unit, district, year, chars, reused, share (0–1)."""
+def reuse_shares(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
+    """Per current report (of the selection) with a previous-year report: unit, district, year, chars, reused,
+    share (0–1)."""
+    cond, params = where(f or Filters())
     with read_connection(path) as con:
         src = _source(con, "text_reuse")
         sql = f"""SELECT u.name AS unit, u.district, r.year, sum(t.chars)::BIGINT AS chars,
                          sum(t.reused)::BIGINT AS reused
                   FROM {src} t JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-                  GROUP BY ALL ORDER BY unit, year"""
-        df = con.execute(sql).df()
+                  WHERE {cond} GROUP BY ALL ORDER BY unit, year"""
+        df = query_frame(con, sql, params)
     df["share"] = (df["reused"] / df["chars"].where(df["chars"] > 0)).fillna(0.0)
     return df
 
 
-def keyword_hits(path: str | os.PathLike[str], phrase: str) -> pd.DataFrame:
-    """Sections of current reports containing `phrase`: unit, district, year, section_no, count, text."""
+def keyword_hits(path: str | os.PathLike[str], phrase: str, f: Filters | None = None) -> pd.DataFrame:
+    """Sections of current reports (of the selection) containing `phrase`: unit, district, year, section_no,
+    count, text."""
     phrase = phrase.strip()
     if not phrase:
         return pd.DataFrame(columns=["unit", "district", "year", "section_no", "count", "text"])
+    cond, params = where(f or Filters())
     sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
                      ((length(s.text) - length(replace(s.text, ?, ''))) // length(?))::BIGINT AS count, s.text
               FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-              WHERE r.is_current AND s.no IN {TEXT_SECTIONS} AND contains(s.text, ?)
+              WHERE {cond} AND s.no IN {TEXT_SECTIONS} AND contains(s.text, ?)
               ORDER BY unit, year, section_no"""
-    with read_connection(path) as con:
-        return con.execute(sql, [phrase, phrase, phrase]).df()
+    return _frame(path, sql, [phrase, phrase, *params, phrase])
 
 
 def unit_names(path: str | os.PathLike[str]) -> list[str]:
     with read_connection(path) as con:
-        return list(con.execute("SELECT name FROM units").df()["name"])
+        return [name for (name,) in con.execute("SELECT name FROM units").fetchall()]
 
 
-def text_docs(path: str | os.PathLike[str]) -> pd.DataFrame:
-    with read_connection(path) as con:
-        return load_docs(con)
+def text_docs(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
+    """Text sections of the current reports of the selection (`load_docs`' columns)."""
+    cond, params = where(f or Filters())
+    frame = _frame(path, DOCS_SQL.format(only=f" AND {cond}"), params)
+    return frame.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
