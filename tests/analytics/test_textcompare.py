@@ -173,13 +173,18 @@ def test_no_pair_of_different_texts_reaches_the_threshold(demo):
 def test_page_queries_agree_with_and_without_the_cache(demo, tmp_path):
     db, _ = demo
     bare = tmp_path / "bare.duckdb"
-    ingest_paths([db.parent / "reports"], bare, workers=1)  # the same reports, cache tables never written
+    ingest_paths([db.parent / "reports"], bare, workers=1)
+    with store.write_connection(bare) as txn:  # a database written before the cache tables existed
+        for table in ("text_similarity", "text_reuse", "text_lengths"):
+            txn.con.execute(f"DROP TABLE {table}")
+        txn.changed = True
     cols = ["unit_a", "year_a", "unit_b", "year_b", "section_no", "score"]
     key = cols[:5]
     cached = tc.similarity_pairs(db)[cols].sort_values(key).reset_index(drop=True)
     computed = tc.similarity_pairs(bare)[cols].sort_values(key).reset_index(drop=True)
     pd.testing.assert_frame_equal(cached, computed, check_dtype=False)
     pd.testing.assert_frame_equal(tc.reuse_shares(db), tc.reuse_shares(bare), check_dtype=False)
+    pd.testing.assert_frame_equal(tc.section_lengths(db), tc.section_lengths(bare), check_dtype=False)
 
 
 def test_matrices_are_symmetric_with_a_unit_diagonal(demo):

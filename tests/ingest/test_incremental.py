@@ -139,7 +139,7 @@ def test_batches_give_the_findings_of_a_full_recomputation(
     pd.testing.assert_frame_equal(found, _findings(full))
     redone = _full_recompute(inc, tmp_path / "redone.duckdb")
     pd.testing.assert_frame_equal(found, _findings(redone))
-    for table in ("report_figures", "text_similarity", "text_reuse"):
+    for table in ("report_figures", "text_similarity", "text_reuse", "text_lengths"):
         pd.testing.assert_frame_equal(_by_place(inc, table), _by_place(full, table))
         pd.testing.assert_frame_equal(_by_place(inc, table), _by_place(redone, table))
 

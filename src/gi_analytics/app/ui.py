@@ -287,11 +287,7 @@ def sidebar() -> Filters:
     _valid("f_district", (ALL, *options.districts), ALL)
     district = sb.selectbox("区县", (ALL, *options.districts), key="f_district",
                             format_func=lambda d: d if d == ALL else labels.district_label(d))
-    pool = (
-        options.units.get(district)
-        if district != ALL
-        else labels.by_pinyin(u for us in options.units.values() for u in us)
-    )
+    pool = options.units.get(district) if district != ALL else options.all_units
     _valid("f_units", tuple(pool or ()), [])
     units = sb.multiselect("单位", pool or [], key="f_units", placeholder="全部单位（可输入搜索）")
     years = options.years

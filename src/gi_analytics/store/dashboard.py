@@ -35,7 +35,8 @@ def filter_options(path: str) -> FilterOptions:
     order = sorted(names, key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
     by_district = {d: tuple(by_pinyin(names[d])) for d in order}
     return FilterOptions(
-        tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"])
+        tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"]),
+        tuple(by_pinyin(units["name"].tolist())),
     )
 
 

@@ -26,6 +26,7 @@ _REPORT_TABLES = {
     "report_figures": ("report_id",),
     "text_similarity": ("report_a", "report_b"),
     "text_reuse": ("report_id", "prev_report_id"),
+    "text_lengths": ("report_id",),
 }
 
 _RANKED = """

@@ -38,6 +38,7 @@ class FilterOptions:
     units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # district -> unit names
     years: tuple[int, ...] = ()
     templates: tuple[str, ...] = ()
+    all_units: tuple[str, ...] = ()  # every district's units, in pinyin order
 
     @property
     def empty(self) -> bool:

@@ -21,7 +21,16 @@ CREATE TABLE IF NOT EXISTS text_similarity (
 CREATE TABLE IF NOT EXISTS text_reuse (
     report_id INTEGER NOT NULL, prev_report_id INTEGER NOT NULL, section_no INTEGER NOT NULL,
     chars INTEGER NOT NULL, reused INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS text_lengths (
+    report_id INTEGER NOT NULL, section_no INTEGER NOT NULL, length BIGINT NOT NULL);
 """
+
+# characters (whitespace excluded) per current report and text section: a regex over every text, so it is
+# stored by each ingest for the districts it touched (`text_lengths`) and computed here only on an older database
+LENGTHS_SQL = f"""SELECT s.report_id, s.no AS section_no,
+        max(length(regexp_replace(s.text, '\\s', '', 'g')))::BIGINT AS length
+    FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+    WHERE r.is_current AND s.no IN {TEXT_SECTIONS}{{only}} GROUP BY ALL"""
 
 DOCS_SQL = f"""SELECT s.report_id, s.no AS section_no, s.text, r.unit_id, u.name AS unit, u.district, r.year
     FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
@@ -52,6 +61,9 @@ def compute_similarity(con: duckdb.DuckDBPyConnection, districts: Sequence[str] 
             con.register("_tc_frame", frame)
             con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)} FROM _tc_frame")
             con.unregister("_tc_frame")
+    _delete_districts(con, "text_lengths", "report_id", districts)
+    only, params = ("", []) if districts is None else (" AND list_contains(?, u.district)", [list(districts)])
+    con.execute(f"INSERT INTO text_lengths {LENGTHS_SQL.format(only=only)}", params)
     return len(pairs)
 
 
@@ -73,6 +85,8 @@ def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """The cache table, or (database not yet ingested with this module) the same data computed in memory."""
     if _cached(con, table):
         return table
+    if table == "text_lengths":
+        return f"({LENGTHS_SQL.format(only='')})"
     frame = (similarity_frame if table == "text_similarity" else reuse_frame)(load_docs(con))
     con.register(f"_tc_{table}", frame)
     return f"_tc_{table}"
@@ -138,11 +152,11 @@ def section_lengths(path: str | os.PathLike[str], f: Filters | None = None) -> p
     """Characters (whitespace excluded) per current report (of the selection) and text section: unit, district,
     year, section_no, length."""
     cond, params = where(f or Filters())
-    sql = f"""SELECT u.name AS unit, u.district, r.year, s.no AS section_no,
-                     max(length(regexp_replace(s.text, '\\s', '', 'g')))::BIGINT AS length
-              FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
-              WHERE {cond} AND s.no IN {TEXT_SECTIONS} GROUP BY ALL ORDER BY unit, year, section_no"""
-    return _frame(path, sql, params)
+    with read_connection(path) as con:
+        sql = f"""SELECT u.name AS unit, u.district, r.year, t.section_no, max(t.length) AS length
+                  FROM {_source(con, "text_lengths")} t JOIN reports r USING (report_id) JOIN units u USING (unit_id)
+                  WHERE {cond} GROUP BY ALL ORDER BY unit, year, section_no"""
+        return query_frame(con, sql, params)
 
 
 def reuse_shares(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
