@@ -254,8 +254,12 @@ def test_text_queries_select_in_sql_what_the_page_used_to_filter(demo):
         got = query(db, f)
         assert len(got) > 0 and set(got["unit"]) <= set(units)
         pd.testing.assert_frame_equal(got, chosen(query(db)))
+    first = tc.section_lengths(db, f, 1)
+    assert len(first) > 0
+    pd.testing.assert_frame_equal(first, chosen(tc.section_lengths(db).query("section_no == 1")))
     hits = tc.keyword_hits(db, "政府信息", f)
     assert len(hits) > 0
     pd.testing.assert_frame_equal(hits, chosen(tc.keyword_hits(db, "政府信息")))
     counts, every = tc.term_counts(db, f), tc.term_counts(db)
     assert set(counts["year"]) <= {2022, 2023, 2024, 2025} and counts["count"].sum() < every["count"].sum()
+    assert not set(tc.text_reports(db)["unit"]) & set(counts["term"])  # the district's unit names left out

@@ -284,10 +284,11 @@ def _tokens(text: str, names: Sequence[str]) -> list[str]:
 
 
 def term_counts(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
-    """jieba words (2+ Chinese characters, unit names left out) per year, in the reports of the selection `f`:
-    year, term, count, reports."""
+    """jieba words (2+ Chinese characters, the names of the units of the selection's districts left out) per year,
+    in the reports of the selection `f`: year, term, count, reports."""
     docs = sql.text_docs(path, f)
-    names = sorted(set(sql.unit_names(path)), key=len, reverse=True)
+    districts = [d or "" for d in dict.fromkeys(docs["district"])]  # whose unit names its texts may mention
+    names = sorted(set(sql.unit_names(path, districts)), key=len, reverse=True)
     rows: Counter[tuple[int, str]] = Counter()
     reports: dict[tuple[int, str], set[int]] = {}
     for rid, year, text in zip(docs["report_id"], docs["year"], docs["text"], strict=True):

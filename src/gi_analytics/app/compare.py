@@ -73,7 +73,7 @@ def similarity(reports: pd.DataFrame) -> None:
 
 def length_and_reuse(reports: pd.DataFrame) -> None:
     no = st.selectbox("部分", tc.TEXT_SECTIONS, key="tc_len_section", format_func=tc.section_label)
-    lengths = tc.within(q(tc.section_lengths, ui.filters()), reports, no)
+    lengths = q(tc.section_lengths, ui.filters(), no)
     ui.chart(ui.figure("text_lengths", lengths, f"“{tc.SECTION_TITLES[no]}”字数"), key="tc_lengths")
     reuse = tc.within(q(tc.reuse_shares, ui.filters()), reports)
     if reuse.empty:

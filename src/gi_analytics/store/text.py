@@ -148,10 +148,13 @@ def similarity_pairs(
         return query_frame(con, sql, params)
 
 
-def section_lengths(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
-    """Characters (whitespace excluded) per current report (of the selection) and text section: unit, district,
-    year, section_no, length."""
+def section_lengths(path: str | os.PathLike[str], f: Filters | None = None, section_no: int | None = None
+                    ) -> pd.DataFrame:
+    """Characters (whitespace excluded) per current report (of the selection) and text section (or one section):
+    unit, district, year, section_no, length."""
     cond, params = where(f or Filters())
+    if section_no is not None:
+        cond, params = f"{cond} AND t.section_no = ?", [*params, section_no]
     with read_connection(path) as con:
         sql = f"""SELECT u.name AS unit, u.district, r.year, t.section_no, max(t.length) AS length
                   FROM {_source(con, "text_lengths")} t JOIN reports r USING (report_id) JOIN units u USING (unit_id)
@@ -189,9 +192,11 @@ def keyword_hits(path: str | os.PathLike[str], phrase: str, f: Filters | None = 
     return _frame(path, sql, [phrase, phrase, *params, phrase])
 
 
-def unit_names(path: str | os.PathLike[str]) -> list[str]:
+def unit_names(path: str | os.PathLike[str], districts: Sequence[str] | None = None) -> list[str]:
+    """The names of the units (of the given districts)."""
+    only, params = ("", []) if districts is None else (" WHERE list_contains(?, coalesce(district, ''))", [list(districts)])
     with read_connection(path) as con:
-        return [name for (name,) in con.execute("SELECT name FROM units").fetchall()]
+        return [name for (name,) in con.execute(f"SELECT name FROM units{only}", params).fetchall()]
 
 
 def text_docs(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
