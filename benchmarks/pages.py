@@ -40,6 +40,11 @@ def timed_cpu(fn, repeat: int = 3) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
+# what the pages ask for a selection of more units than analytics.UNIT_VIEW_MAX (a province, a nation)
+SUMS = ("filter_options", "totals(year)", "totals(unit)", "key_figures", "selection_totals(year)", "applicant_types",
+        "outcome_reasons", "findings")
+
+
 def query_cases(db: str, f) -> dict:
     """Every query behind the pages, as the pages call it with the selection `f`."""
     from dataclasses import replace
@@ -50,7 +55,7 @@ def query_cases(db: str, f) -> dict:
     df = a.unit_year(db, f)
     rid, unit, year = int(df["report_id"].iloc[0]), df["unit"].iloc[0], int(df["year"].max())
     one_year = replace(f, year_from=year, year_to=year)
-    return {
+    cases = {
         "filter_options": lambda: a.filter_options(db),
         "unit_year": lambda: a.unit_year(db, f),
         "totals(year)": lambda: a.totals(db, f, "year"),
@@ -72,11 +77,14 @@ def query_cases(db: str, f) -> dict:
         "similarity_pairs(year)": lambda: tc.similarity_pairs(db, 0.0, 1, year, None, f),
         "similarity_pairs(unit)": lambda: tc.similarity_pairs(db, 0.0, 1, None, unit, f),
         "similarity_pairs(top)": lambda: tc.similarity_pairs(db, tc.THRESHOLD, None, None, None, f),
-        "section_lengths": lambda: tc.section_lengths(db, f),
+        "section_lengths": lambda: tc.section_lengths(db, f, 1),
         "reuse_shares": lambda: tc.reuse_shares(db, f),
         "keyword_hits": lambda: tc.keyword_hits(db, "依申请公开", f),
         **({"term_counts": lambda: tc.term_counts(db, f)} if len(df) <= tc.TERM_REPORTS_MAX else {}),
     }
+    if a.filter_options(db).unit_count(f) > a.UNIT_VIEW_MAX:  # shown by its sums: no unit-by-unit query
+        cases = {name: q for name, q in cases.items() if name in SUMS}
+    return cases
 
 
 def bench_queries(db: str) -> None:

@@ -52,6 +52,8 @@ bottom[3].metric(f":gray[{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]}]", t
                  None if t_prev is None else f"{t_now.not_evaluated - t_prev.not_evaluated:+d}", delta_color="off",
                  help="因数据缺失等原因无法执行的核对，不计入错误和警告")
 ui.table_downloads(figures, "主要指标", "key_figures", ui.KEY_FIGURE_LABELS)
+if not ui.unit_views("报送情况、需要关注的单位和问题报告清单"):
+    st.stop()
 
 grid = ui.query(analytics.coverage)
 MAX_UNITS = 60

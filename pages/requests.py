@@ -1,4 +1,5 @@
-"""申请量: trend per year, ranking of units, applicant types, units whose volume jumped."""
+"""申请量: trend per year, ranking of units, applicant types, units whose volume jumped (within a district-sized
+selection: analytics.UNIT_VIEW_MAX)."""
 
 import streamlit as st
 
@@ -8,11 +9,10 @@ from gi_analytics.app import ui
 ui.route_through_app()
 
 st.title("申请量")
-per_report = ui.query(analytics.unit_year)
-if ui.empty(per_report):
+yearly = ui.query(analytics.totals, "year")
+if ui.empty(yearly):
     st.stop()
 
-yearly = ui.query(analytics.totals, "year")
 left, right = st.columns(2)
 with left:
     ui.chart(ui.figure("requests_trend", yearly), key="trend")
@@ -26,10 +26,12 @@ with tab_rank:
     top = st.slider("显示前几名", 5, 50, 20, key="requests_top")
     ui.chart(ui.figure("requests_ranking", units, "各单位新收申请（所选年度合计）", top=top), key="ranking")
 with tab_jump:
-    jumps = analytics.volume_jumps(per_report)
-    if jumps.empty:
-        st.info("所选范围内没有申请量比上年翻倍且增加10件以上的单位。")
-    else:
-        labels = {"unit": "单位", "year": "年度", "previous": "上年新收", "new_received": "本年新收", "increase": "增加"}
-        ui.table(jumps[list(labels)], "申请量激增", "jumps", labels,
-                 column_config={**labels, "year": st.column_config.NumberColumn("年度", format="%d")})
+    if ui.unit_views("申请量激增"):
+        jumps = analytics.volume_jumps(ui.query(analytics.unit_year))
+        if jumps.empty:
+            st.info("所选范围内没有申请量比上年翻倍且增加10件以上的单位。")
+        else:
+            labels = {"unit": "单位", "year": "年度", "previous": "上年新收", "new_received": "本年新收",
+                      "increase": "增加"}
+            ui.table(jumps[list(labels)], "申请量激增", "jumps", labels,
+                     column_config={**labels, "year": st.column_config.NumberColumn("年度", format="%d")})

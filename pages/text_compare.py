@@ -8,6 +8,8 @@ from gi_analytics.app import compare, ui
 ui.route_through_app()
 
 st.title("文本对比")
+if not ui.unit_views("文本对比"):
+    st.stop()
 reports = ui.text_query(tc.text_reports, ui.filters())
 if ui.empty(reports):
     st.stop()

@@ -26,7 +26,8 @@ for col, (label, value) in zip(m, (("错误", totals.errors), ("警告", totals.
 m[3].metric(f":gray[{UNCHECKED}]", totals.not_evaluated, help="因数据缺失等原因无法执行的核对，不计入上面的数目")
 m[4].metric("有错误的报告", totals.reports_with_errors, help="至少有一条错误的报告")
 
-problems.show(ui.query(analytics.coverage), "w_problem_reports")  # not checks' findings, but the first to see
+if ui.unit_views("缺失、空白和全零的报告"):  # not checks' findings, but the first to see
+    problems.show(ui.query(analytics.coverage), "w_problem_reports")
 st.subheader("核对发现的问题", divider="gray")
 cols = st.columns([3, 2.5, 2.5, 2.5, 2])
 severities = cols[0].multiselect("严重程度", list(analytics.SEVERITY_LABELS), default=["error", "warning"],

@@ -22,6 +22,7 @@ from .dashboard import (
     FLAG_SEVERITIES,
     PROBLEM_REPORT_LABELS,
     REASON_FRAME,
+    UNIT_VIEW_MAX,
     aggregate,
     applicant_types,
     attach_flags,
@@ -62,7 +63,7 @@ from .reports import (
 )
 
 __all__ = [
-    "COUNT_COLUMNS", "COVERAGE_STATES", "FLAG_SEVERITIES", "NOT_EVALUATED", "REASON_FRAME", "SEVERITY_LABELS",
+    "COUNT_COLUMNS", "COVERAGE_STATES", "FLAG_SEVERITIES", "NOT_EVALUATED", "REASON_FRAME", "SEVERITY_LABELS", "UNIT_VIEW_MAX",
     "STATUS_LABELS", "FilterOptions", "Filters", "aggregate", "needs_attention", "applicant_types", "attach_flags", "check_title",
     "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",

@@ -17,6 +17,9 @@ from ..store import dashboard as sql
 from ..store.selection import Filters
 
 FLAG_SEVERITIES = ("error", "warning")
+# A selection of more units than this (a province, a nation) is shown by its sums: totals per year, rankings,
+# reasons. What shows unit by unit (the coverage grid, lists of reports, text comparison) asks for a district.
+UNIT_VIEW_MAX = 2_000
 REASON_FRAME = ["row_key", "requests", "flag", "flag_text", "group", "group_label", "label"]
 
 

@@ -148,6 +148,17 @@ def route_through_app() -> None:
         st.rerun()
 
 
+def unit_views(what: str) -> bool:
+    """Whether the selection is small enough to show `what` unit by unit (analytics.UNIT_VIEW_MAX); if not,
+    say how to narrow it."""
+    path = db_path()
+    count = guarded(lambda: _cached_options(path, version(path))).unit_count(filters())
+    if count <= analytics.UNIT_VIEW_MAX:
+        return True
+    st.info(f"所选范围有 {count:,} 个单位，{what}按单位显示，请先在侧栏选择区县或单位。", icon=":material/filter_alt:")
+    return False
+
+
 def empty(df: pd.DataFrame | None = None) -> bool:
     """Show the empty-state notice when there is nothing to show; True if so."""
     if df is None or df.empty:
@@ -287,9 +298,11 @@ def sidebar() -> Filters:
     _valid("f_district", (ALL, *options.districts), ALL)
     district = sb.selectbox("区县", (ALL, *options.districts), key="f_district",
                             format_func=lambda d: d if d == ALL else labels.district_label(d))
-    pool = options.units.get(district) if district != ALL else options.all_units
-    _valid("f_units", tuple(pool or ()), [])
-    units = sb.multiselect("单位", pool or [], key="f_units", placeholder="全部单位（可输入搜索）")
+    pool = (options.units.get(district) if district != ALL else options.all_units) or ()
+    many = district == ALL and len(pool) > analytics.UNIT_VIEW_MAX  # a nation's names: too many for every page
+    _valid("f_units", () if many else tuple(pool), [])
+    units = sb.multiselect("单位", () if many else pool, key="f_units", disabled=many,
+                           placeholder=f"共 {len(pool):,} 个单位，请先选择区县" if many else "全部单位（可输入搜索）")
     years = options.years
     if "f_years" in st.session_state:
         lo, hi = st.session_state["f_years"]

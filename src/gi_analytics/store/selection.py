@@ -44,6 +44,12 @@ class FilterOptions:
     def empty(self) -> bool:
         return not self.years
 
+    def unit_count(self, f: Filters) -> int:
+        """How many units the selection `f` spans."""
+        if f.units:
+            return len(f.units)
+        return len(self.units.get(f.district, ())) if f.district is not None else len(self.all_units)
+
 
 # column names of the selection in the usual joins: reports r + units u; report_figures; findings x + units u
 REPORTS = {"current": "r.is_current", "district": "u.district", "unit": "u.name", "year": "r.year",
