@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..derived.figures import COUNT_COLUMNS, TYPE_COLUMNS
 from ..labels import NOT_EVALUATED, by_pinyin, pinyin_column, pinyin_key
@@ -25,19 +28,30 @@ def _summary(limit: int = 4) -> str:
 
 def filter_options(path: str) -> FilterOptions:
     units, years, templates = frames(path, [
-        ("SELECT DISTINCT u.district, u.name FROM units u ORDER BY 1, 2", ()),
+        ("SELECT district, name FROM units", ()),  # (name, district) is unique
         ("SELECT DISTINCT year FROM reports ORDER BY 1", ()),
         ("SELECT DISTINCT template FROM reports WHERE template IS NOT NULL ORDER BY 1", ()),
     ])
-    names: dict[str, list[str]] = {}
-    for district, name in zip(units["district"].tolist(), units["name"].tolist(), strict=True):
-        names.setdefault(district, []).append(name)
-    order = sorted(names, key=lambda d: (d == "", pinyin_key(d)))  # 未填区县 last
-    by_district = {d: tuple(by_pinyin(names[d])) for d in order}
-    return FilterOptions(
-        tuple(by_district), by_district, tuple(int(y) for y in years["year"]), tuple(templates["template"]),
-        tuple(by_pinyin(units["name"].tolist())),
-    )
+    districts, by_district, all_units = _units_by_district(units)
+    return FilterOptions(districts, by_district, tuple(int(y) for y in years["year"]),
+                         tuple(templates["template"]), all_units)
+
+
+def _units_by_district(units: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """Districts in pinyin order (未填区县 last), each with its unit names in pinyin order, and every name in that
+    order: one sort of the names and one of the districts, the ranks found and the rows grouped with Arrow and
+    numpy (a nation: 40,000 units in 1,600 districts)."""
+    if units.empty:
+        return (), {}, ()
+    names, districts = pa.array(units["name"], type=pa.string()), pa.array(units["district"], type=pa.string())
+    all_units = by_pinyin(names.to_pylist())
+    order = sorted(set(districts.to_pylist()), key=lambda d: (d == "", pinyin_key(d)))
+    name_rank = pc.index_in(names, value_set=pa.array(all_units, type=pa.string())).to_numpy()
+    district_rank = pc.index_in(districts, value_set=pa.array(order, type=pa.string())).to_numpy()
+    ordered = pc.take(names, pa.array(np.lexsort((name_rank, district_rank)))).to_pylist()
+    ends = np.cumsum(np.bincount(district_rank, minlength=len(order))).tolist()
+    grouped = {d: tuple(ordered[lo:hi]) for d, lo, hi in zip(order, [0, *ends[:-1]], ends, strict=True)}
+    return tuple(order), grouped, tuple(all_units)
 
 
 def report_flags(path: str, f: Filters) -> pd.DataFrame:
