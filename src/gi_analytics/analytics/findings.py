@@ -86,13 +86,18 @@ def report_findings(path: str, report_id: int) -> pd.DataFrame:
     return _described(df)
 
 
+PLACE = ["tbl", "row_key", "col_key", "section_no"]
+
+
 def _described(df: pd.DataFrame) -> pd.DataFrame:
-    """The printed numbers as text and the place in the report's own words."""
-    df["expected_text"] = [number_text(v) for v in df["expected"]]
-    df["actual_text"] = [number_text(v) for v in df["actual"]]
-    df["place"] = [
-        _place(*p) for p in zip(df["tbl"], df["row_key"], df["col_key"], df["section_no"], strict=True)
-    ]
+    """The printed numbers as text and the place in the report's own words, each worked out once per distinct
+    value (a nation's findings repeat a few hundred places and numbers)."""
+    for value, text in (("expected", "expected_text"), ("actual", "actual_text")):
+        texts = {v: number_text(v) for v in df[value].dropna().drop_duplicates()}
+        df[text] = [texts.get(v, "") for v in df[value]]  # a missing number is blank
+    places = df[PLACE].drop_duplicates()
+    places["place"] = [_place(*p) for p in places.itertuples(index=False)]
+    df["place"] = df[PLACE].merge(places, on=PLACE, how="left")["place"].to_numpy()
     return df
 
 

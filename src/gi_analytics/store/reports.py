@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from .connection import read_connection
+from .fetch import query_frame
 from .reviews import FINDING_ID, finding_id_sql, has_reviews, review_columns
 from .selection import FINDINGS, Filters, frame, row, where
 
@@ -57,7 +58,7 @@ def _reviewed(path: str, sql: str, params: Sequence[object], alias: str) -> pd.D
 def _reviewed_on(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object], alias: str,
                  reviewed: bool) -> pd.DataFrame:
     select, join = review_columns(reviewed, alias)
-    return con.execute(sql.format(finding_id=finding_id_sql(alias), review=select, join=join), list(params)).df()
+    return query_frame(con, sql.format(finding_id=finding_id_sql(alias), review=select, join=join), params)
 
 
 def stored_original(path: str, report_id: int) -> tuple[str, bytes] | None:
