@@ -86,7 +86,7 @@ def report_findings(path: str, report_id: int) -> pd.DataFrame:
     return _described(df)
 
 
-PLACE = ["tbl", "row_key", "col_key", "section_no"]
+_PLACE = ["tbl", "row_key", "col_key", "section_no"]
 
 
 def _described(df: pd.DataFrame) -> pd.DataFrame:
@@ -95,9 +95,9 @@ def _described(df: pd.DataFrame) -> pd.DataFrame:
     for value, text in (("expected", "expected_text"), ("actual", "actual_text")):
         texts = {v: number_text(v) for v in df[value].dropna().drop_duplicates()}
         df[text] = [texts.get(v, "") for v in df[value]]  # a missing number is blank
-    places = df[PLACE].drop_duplicates()
+    places = df[_PLACE].drop_duplicates()
     places["place"] = [_place(*p) for p in places.itertuples(index=False)]
-    df["place"] = df[PLACE].merge(places, on=PLACE, how="left")["place"].to_numpy()
+    df["place"] = df[_PLACE].merge(places, on=_PLACE, how="left")["place"].to_numpy()
     return df
 
 
