@@ -65,3 +65,17 @@ def test_requests_outcomes_and_warnings_keep_their_sums(small_db, monkeypatch, l
         not at.exception and _asked(at) and at.dataframe
     )  # the findings, without the list of missing reports
     assert not {"unit_year", "coverage"} & set(ran)
+
+
+def test_a_findings_link_of_a_large_selection_opens_its_report(small_db, monkeypatch, large, clear_streamlit_cache):
+    """The findings table of the whole database links each report with its district and unit, so the report page
+    (which asks a large selection for a district or units) opens it."""
+    from urllib.parse import parse_qs, urlsplit
+
+    at = open_app(small_db.path, monkeypatch, "pages/warnings.py")
+    table = next(d for d in at.dataframe if "link" in d.value.columns)
+    link = next(v for v in table.value["link"] if v)
+    query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+    assert query["district"] == small_db.district and query["unit"] == query["r_unit"]
+    report = open_app(small_db.path, monkeypatch, "pages/report.py", **query)
+    assert not _asked(report) and report.selectbox(key="r_unit").value == query["r_unit"]

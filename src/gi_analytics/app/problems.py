@@ -16,12 +16,16 @@ TITLE = "缺失、空白与全零报告"
 
 
 def report_links(rows: pd.DataFrame) -> list[str]:
-    """For rows with unit, year and report_id: a relative link that opens the report page on each report,
-    keeping the selection; "" where there is no report."""
+    """For rows with unit, year and report_id (and district): a relative link that opens the report page on each
+    report, keeping the selection; from a selection too large for the report page (a nation), the link selects
+    the report's district and unit. "" where there is no report."""
     base = ui.report_link_params("", 0)  # the selection, read once for all the rows
-    return ["" if pd.isna(rid) else "./report?" + urlencode({**base, "r_unit": unit, "r_year": str(int(year))},
-                                                            doseq=True)
-            for unit, year, rid in zip(rows["unit"], rows["year"], rows["report_id"], strict=True)]
+    own = "district" in rows and ui.selected_units() > analytics.UNIT_VIEW_MAX
+    districts = rows["district"] if own else [None] * len(rows)
+    return ["" if pd.isna(rid) else "./report?" + urlencode(
+                {**base, **({"district": d, "unit": unit} if own else {}), "r_unit": unit, "r_year": str(int(year))},
+                doseq=True)
+            for unit, year, rid, d in zip(rows["unit"], rows["year"], rows["report_id"], districts, strict=True)]
 
 
 def show(grid: pd.DataFrame, key: str) -> None:

@@ -148,11 +148,16 @@ def route_through_app() -> None:
         st.rerun()
 
 
+def selected_units() -> int:
+    """How many units the sidebar's selection spans."""
+    path = db_path()
+    return guarded(lambda: _cached_options(path, version(path))).unit_count(filters())
+
+
 def unit_views(what: str) -> bool:
     """Whether the selection is small enough to show `what` unit by unit (analytics.UNIT_VIEW_MAX); if not,
     say how to narrow it."""
-    path = db_path()
-    count = guarded(lambda: _cached_options(path, version(path))).unit_count(filters())
+    count = selected_units()
     if count <= analytics.UNIT_VIEW_MAX:
         return True
     st.info(f"所选范围有 {count:,} 个单位，{what}按单位显示，请先在侧栏选择区县或单位。", icon=":material/filter_alt:")

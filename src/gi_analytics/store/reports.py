@@ -88,7 +88,7 @@ def selection_findings(path: str, f: Filters, severities: Sequence[str] = (),
     if checks:
         cond += " AND list_contains(?::VARCHAR[], x.check_id)"
         params.append(list(checks))
-    sql = f"""SELECT {{finding_id}} AS finding_id, x.report_id, u.name AS unit, x.year, x.check_id, x.severity,
+    sql = f"""SELECT {{finding_id}} AS finding_id, x.report_id, u.name AS unit, u.district, x.year, x.check_id, x.severity,
                      x.status, x.tbl, x.row_key, x.col_key, x.section_no, x.expected, x.actual, x.message, {{review}}
               FROM findings x JOIN units u USING (unit_id) LEFT JOIN reports r ON r.report_id = x.report_id {{join}}
               WHERE {cond}
