@@ -32,7 +32,7 @@ def num(value: float, fmt: str = "{:,.0f}") -> str:
 
 st.caption(f"{int(now['year'])}年度，与{int(now['year']) - 1}年比较（所选单位与模板）")
 top, bottom = st.columns(4), st.columns(4)
-top[0].metric("收到报告", f"{int(now['reports'])} / {int(now['expected'])}", delta("reports"),
+top[0].metric("收到报告", f"{int(now['reports']):,} / {int(now['expected']):,}", delta("reports"),
               help="收到的报告数 / 应报送的单位数")
 top[1].metric("新收申请", num(now["new_received"]), delta("new_received"))
 top[2].metric("办理总数", num(now["processed"]), delta("processed"))

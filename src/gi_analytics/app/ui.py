@@ -307,7 +307,7 @@ def sidebar() -> Filters:
     many = district == ALL and len(pool) > analytics.UNIT_VIEW_MAX  # a nation's names: too many for every page
     _valid("f_units", () if many else tuple(pool), [])
     units = sb.multiselect("单位", () if many else pool, key="f_units", disabled=many,
-                           placeholder=f"共 {len(pool):,} 个单位，请先选择区县" if many else "全部单位（可输入搜索）")
+                           placeholder="请先选择区县" if many else "全部单位（可输入搜索）")
     years = options.years
     if "f_years" in st.session_state:
         lo, hi = st.session_state["f_years"]
