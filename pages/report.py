@@ -9,7 +9,7 @@ from gi_analytics.app import auth, report_view, reviews, ui
 ui.route_through_app()
 
 st.title("报告详情")
-if not ui.unit_views("报告"):
+if not ui.unit_views("报告详情"):
     st.stop()
 index = ui.query(analytics.report_index)
 if ui.empty(index):
