@@ -42,6 +42,7 @@ chosen = cols[2].selectbox("版本", list(versions["report_id"]), key=f"r_versio
 head = ui.report_query(analytics.report_header, chosen).iloc[0]
 findings = ui.report_query(analytics.report_findings, chosen)
 
+checked = report_view.checked(head)
 report_view.banner(findings)
 m = st.columns([1, 2, 1, 1])  # the period's two dates need the room
 m[0].metric("模板", f"{head['template']}年版" if head["template"] else "未识别")
@@ -49,15 +50,15 @@ has_period = not (pd.isna(head["period_start"]) or pd.isna(head["period_end"])) 
 period = f"{head['period_start']:%Y-%m-%d} 至 {head['period_end']:%Y-%m-%d}" if has_period else "未写明"
 m[1].metric("统计期限", period)
 totals = analytics.finding_totals(findings)
-m[2].metric("错误", totals.errors)
-m[3].metric("警告", totals.warnings)
+m[2].metric("错误", totals.errors if checked else "—")
+m[3].metric("警告", totals.warnings if checked else "—")
 st.caption(f"{ui.report_identity_note(head)}　{ui.unchecked_note(totals)}")
 
 tab_tables, tab_findings, tab_text, tab_file = st.tabs(["表格", "发现的问题", "正文", "版本与原件"])
 with tab_tables:
     report_view.form_tables(ui.report_query(analytics.report_cells, chosen), head, findings, f"{unit}{year}")
 with tab_findings:
-    reviews.report_findings_tab(findings, f"r_findings_{chosen}")
+    reviews.report_findings_tab(findings, f"r_findings_{chosen}", checked)
 with tab_text:
     for _, s in ui.report_query(analytics.report_sections, chosen).iterrows():
         st.subheader(f"{s['no']}. {ui.md_escape(s['title'])}", divider="gray")

@@ -91,3 +91,20 @@ def test_table_three_has_the_forms_group_headings(demo_db) -> None:
     for key, heading in form.REQUEST_HEADINGS.items():
         assert (heading in html) == (key in table.index)
     assert html.index("(三)不予公开") < html.index("1.属于国家秘密")
+
+
+def test_an_older_version_says_it_was_not_checked_instead_of_no_problems(small_db, monkeypatch) -> None:
+    """small_db's 乙镇 2021 has an older version 1: findings are kept for current versions only, so the old one
+    must not read as 本报告没有发现问题 with 0 errors."""
+    import duckdb
+
+    with duckdb.connect(str(small_db.path), read_only=True) as con:
+        (old,) = con.execute("""SELECT r.report_id FROM reports r JOIN units u USING (unit_id)
+                                WHERE u.name = '乙镇' AND r.year = 2021 AND NOT r.is_current""").fetchone()
+    at = open_app(small_db.path, monkeypatch, "pages/report.py", r_unit="乙镇", r_year="2021")
+    version = next(s for s in at.selectbox if s.key.startswith("r_version_"))
+    assert len(version.options) == 2 and not any("核对只针对当前版本" in i.value for i in at.info)
+    version.set_value(old).run()
+    assert any("核对只针对当前版本" in i.value for i in at.info)
+    assert [m.value for m in at.metric if m.label in ("错误", "警告")] == ["—", "—"]
+    assert not any("没有发现问题" in s.value for s in at.success)

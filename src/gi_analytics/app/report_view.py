@@ -21,6 +21,16 @@ BANNERS = {
 }
 
 
+def checked(head: pd.Series) -> bool:
+    """Whether the shown version was checked: only a report's current version is; an older one says so, so that
+    no count of its problems (there are none stored) reads as "no problems"."""
+    if bool(head["is_current"]):
+        return True
+    st.info(f"这是第{int(head['version'])}版，已被更新的版本取代。核对只针对当前版本进行，本版本没有核对结果；"
+            "请在“版本”中选择当前版本查看问题。", icon=":material/history:")
+    return False
+
+
 def banner(findings: pd.DataFrame) -> None:
     """Above everything else: a report that is a blank template or filled with zeros says so."""
     state = analytics.state_of_findings(findings)

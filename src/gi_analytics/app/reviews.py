@@ -131,8 +131,12 @@ def _problem(ids: tuple[str, ...], state: str, note: str) -> str | None:
     return None
 
 
-def report_findings_tab(findings: pd.DataFrame, key: str) -> None:
-    """The report page's 发现的问题: its findings with their review state, and the review form."""
+def report_findings_tab(findings: pd.DataFrame, key: str, checked: bool = True) -> None:
+    """The report page's 发现的问题: its findings with their review state, and the review form; for a version
+    that was not checked (an older one), that it was not."""
+    if not checked:
+        st.info("旧版本没有核对结果。", icon=":material/history:")
+        return
     if findings.empty:
         st.success("本报告没有发现问题。", icon=":material/check_circle:")
         return
