@@ -116,3 +116,35 @@ def test_the_cli_reviews_by_the_ids_check_prints(district) -> None:
     assert done.returncode == 0 and "已将 1 个问题标为“已确认”" in done.stdout
     out = subprocess.run([*cmd, "check", "--db", str(db), "--format", "json"], capture_output=True, text=True)
     assert {f["id"]: f["review_status"] for f in json.loads(out.stdout)}[ids[0]] == "已确认"
+
+
+def test_a_rebuild_keeps_what_was_fetched_and_the_listing_pages_checked(district) -> None:
+    """A rebuild from the report folder cannot fetch the units' sites again: the fetch records and the listing
+    checks (a unit whose report was missing after the deadline, even one known from its listing page only) stay."""
+    from datetime import date, datetime
+
+    from gi_analytics import analytics
+    from gi_analytics.collect.fetch import Fetched
+    from gi_analytics.store import fetches
+
+    folder, db, _ = district
+    fetched = Fetched("http://127.0.0.1:8000/年报", "http://127.0.0.1:8000/甲镇.txt", "2024-02-01T09:00:00", "ab" * 32,
+                      "甲镇.txt", b"")
+    assert fetches.record_fetches(db, [fetched]) == 1
+    check = fetches.ListingCheck("http://127.0.0.1:8000/己镇/", "己镇", "测试区", "镇", 2022,
+                                 datetime(2023, 3, 1, 10, 0), date(2023, 1, 31))
+    assert fetches.record_checks(db, [check]) >= 1
+
+    def kept() -> tuple[list, list, list]:
+        with read_connection(db) as con:
+            return (con.execute("SELECT url, final_url, content_hash FROM fetches").fetchall(),
+                    con.execute("SELECT url, unit, district, year, deadline FROM listing_checks").fetchall(),
+                    con.execute("SELECT name, kind FROM units WHERE name = '己镇'").fetchall())
+
+    before = kept()
+    assert before[0] and before[1] and before[2] == [("己镇", "镇")]
+    assert ingest_paths([folder], db, district="测试区", workers=1, rebuild=True).ok
+    assert kept() == before
+    grid = analytics.coverage(str(db), analytics.Filters())
+    missing = grid[(grid["unit"] == "己镇") & (grid["year"] == 2022)]
+    assert missing["state"].tolist() == ["missing"] and "2023-03-01检查" in missing["checked_text"].iloc[0]

@@ -154,22 +154,35 @@ def mark_corrected(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | No
     return con.execute(sql, {} if districts is None else {"districts": list(districts)}).fetchall()[0][0]
 
 
+# what a rebuild from the report folder cannot make again: the supervisor's reviews, and what was learned
+# from the units' sites (the documents fetched, the listing pages checked for a missing report)
+CARRIED = {"reviews": CSV_COLUMNS,
+           "fetches": ("url", "final_url", "content_hash", "file_name", "fetched_at"),
+           "listing_checks": ("url", "unit", "district", "year", "checked_at", "deadline")}
+
+
 def carry_over(con: duckdb.DuckDBPyConnection, previous: str | os.PathLike[str]) -> int:
-    """A rebuild starts an empty database: copy the reviews of the database it replaces. Returns how many."""
+    """A rebuild starts an empty database: copy the reviews, fetches and listing checks of the database it
+    replaces (the tables it has). Returns how many reviews."""
     if not Path(previous).exists():
         return 0
     try:
         con.execute("ATTACH ? AS previous (READ_ONLY)", [str(previous)])
     except duckdb.Error:
-        return 0  # a damaged database has no reviews to give; the CSV backup has them
+        return 0  # a damaged database has nothing to give; the CSV backup has the reviews
     try:
-        has = con.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE database_name = 'previous' AND table_name = 'reviews'"
-        ).fetchall()
-        if not has:
-            return 0
-        cols = ", ".join(CSV_COLUMNS)
-        con.execute(f"INSERT OR REPLACE INTO reviews ({cols}) SELECT {cols} FROM previous.reviews")
+        tables = {t for (t,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
+        for table, columns in CARRIED.items():
+            if table in tables:
+                cols = ", ".join(columns)
+                verb = "INSERT OR REPLACE" if table == "reviews" else "INSERT"
+                con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM previous.{table}")
+        if "listing_checks" in tables:  # a unit known only from its listing page keeps its row in the grid
+            con.execute("""INSERT INTO units (name, district, kind)
+                SELECT p.name, p.district, p.kind FROM previous.units p
+                WHERE EXISTS (SELECT 1 FROM previous.listing_checks l WHERE l.unit = p.name AND l.district = p.district)
+                  AND NOT EXISTS (SELECT 1 FROM units u WHERE u.name = p.name AND u.district = p.district)""")
         return con.execute("SELECT count(*) FROM reviews").fetchall()[0][0]
     finally:
         con.execute("DETACH previous")
