@@ -44,7 +44,7 @@ def timed_cpu(fn, repeat: int = 3) -> tuple[float, float]:
 
 # what the pages ask for a selection of more units than analytics.UNIT_VIEW_MAX (a province, a nation)
 SUMS = ("filter_options", "totals(year)", "totals(unit)", "key_figures", "selection_totals(year)", "applicant_types",
-        "outcome_reasons", "findings")
+        "outcome_reasons", "findings", "district_summary")
 
 
 def query_cases(db: str, f) -> dict:
@@ -65,6 +65,7 @@ def query_cases(db: str, f) -> dict:
         "key_figures": lambda: a.key_figures(db, f),
         "selection_totals(year)": lambda: a.selection_totals(db, one_year),
         "coverage": lambda: a.coverage(db, f),
+        "district_summary": lambda: a.district_summary(db, f),
         "applicant_types": lambda: a.applicant_types(db, f),
         "outcome_reasons": lambda: a.outcome_reasons(db, f),
         "findings": lambda: a.findings(db, f),

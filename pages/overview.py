@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from gi_analytics import analytics
-from gi_analytics.app import attention, problems, ui
+from gi_analytics.app import attention, districts, problems, ui
 
 ui.route_through_app()
 
@@ -53,6 +53,7 @@ bottom[3].metric(f":gray[{analytics.STATUS_LABELS[analytics.NOT_EVALUATED]}]", t
                  help="因数据缺失等原因无法执行的核对，不计入错误和警告")
 ui.table_downloads(figures, "主要指标", "key_figures", ui.KEY_FIGURE_LABELS)
 if not ui.unit_views("报送情况、需要关注的单位和问题报告清单"):
+    districts.show()  # a province or a nation: district by district
     st.stop()
 
 grid = ui.query(analytics.coverage)

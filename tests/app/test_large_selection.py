@@ -39,6 +39,9 @@ def test_the_overview_of_a_large_selection_shows_its_sums_only(
     at = open_app(small_db.path, monkeypatch, "pages/overview.py")
     assert _asked(at) and at.metric and not at.get("plotly_chart")
     assert "key_figures" in ran and not {"coverage", "needs_attention", "unit_year"} & set(ran)
+    districts = next(d.value for d in at.dataframe if "label" in d.value.columns)  # 各区县情况
+    assert districts["label"].tolist() == [small_db.district] and districts["missing"].tolist() == [1]
+    assert any(s.value == "各区县情况" for s in at.subheader)
     assert at.multiselect(key="f_units").proto.disabled  # 全部: a nation's unit names are not listed
     at.selectbox(key="f_district").set_value(small_db.district).run()
     assert _asked(at) and not at.multiselect(key="f_units").proto.disabled  # a district of 3 > 2: pick units
@@ -79,3 +82,11 @@ def test_a_findings_link_of_a_large_selection_opens_its_report(small_db, monkeyp
     assert query["district"] == small_db.district and query["unit"] == query["r_unit"]
     report = open_app(small_db.path, monkeypatch, "pages/report.py", **query)
     assert not _asked(report) and report.selectbox(key="r_unit").value == query["r_unit"]
+
+
+def test_choosing_a_district_in_the_table_selects_it(small_db, monkeypatch, large, clear_streamlit_cache):
+    """A row chosen in 各区县情况 (ui.pick_district; AppTest cannot click a table row) selects the district."""
+    at = open_app(small_db.path, monkeypatch, "pages/overview.py")
+    at.session_state["_pick_district"] = small_db.district
+    at.run()
+    assert at.selectbox(key="f_district").value == small_db.district and not at.exception

@@ -19,6 +19,7 @@ from ..store.dashboard import filter_options
 from ..store.selection import FilterOptions, Filters
 from .attention import needs_attention
 from .dashboard import (
+    DISTRICT_LABELS,
     FLAG_SEVERITIES,
     PROBLEM_REPORT_LABELS,
     REASON_FRAME,
@@ -27,6 +28,7 @@ from .dashboard import (
     applicant_types,
     attach_flags,
     coverage,
+    district_summary,
     expected_units,
     finding_counts,
     key_figures,
@@ -65,7 +67,7 @@ from .reports import (
 __all__ = [
     "COUNT_COLUMNS", "COVERAGE_STATES", "FLAG_SEVERITIES", "NOT_EVALUATED", "REASON_FRAME", "SEVERITY_LABELS", "UNIT_VIEW_MAX",
     "STATUS_LABELS", "FilterOptions", "Filters", "aggregate", "needs_attention", "applicant_types", "attach_flags", "check_title",
-    "coverage", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
+    "coverage", "district_summary", "DISTRICT_LABELS", "expected_units", "filter_options", "find_report", "finding_counts", "findings", "form_table",
     "key_figures", "number_text", "original_file", "outcome_reasons", "outcome_shares", "per_unit", "per_year",
     "report_cells", "report_findings", "report_flags", "report_header", "report_index", "report_sections",
     "report_versions", "selection_totals", "PROBLEM_REPORT_LABELS", "problem_reports", "state_of_findings",

@@ -12,7 +12,14 @@ import pandas as pd
 
 from .. import form_spec as form
 from ..derived.figures import COUNT_COLUMNS, REASON_ROWS
-from ..labels import COVERAGE_STATES, PROBLEM_STATES, SEVERITY_LABELS, STATE_CHECKS, pinyin_column
+from ..labels import (
+    COVERAGE_STATES,
+    PROBLEM_STATES,
+    SEVERITY_LABELS,
+    STATE_CHECKS,
+    district_label,
+    pinyin_column,
+)
 from ..store import dashboard as sql
 from ..store.selection import Filters
 
@@ -75,6 +82,20 @@ def state_of_findings(findings: pd.DataFrame) -> str | None:
     """"blank" or "all_zero" when one report's findings make it so (as the coverage grid decides), else None."""
     failed = set(findings.loc[findings["status"] == "failed", "check_id"])
     return next((state for state, check in STATE_CHECKS.items() if check in failed), None)
+
+
+DISTRICT_LABELS = {"label": "区县", "units": "单位数", "expected": "应报送", "reports": "已收到", "missing": "缺失",
+                   "reports_with_errors": "有错误的报告", "new_received": "新收申请", "processed": "办理总数",
+                   "disclosure_rate": "公开率", "review": "行政复议", "litigation": "行政诉讼"}
+
+
+def district_summary(path: str, f: Filters) -> pd.DataFrame:
+    """Per district of the selection (a province's or a nation's view): units, reports expected, received and
+    missing, reports with errors, counts and the rates of `totals`; `label` as shown (未填区县); districts in
+    pinyin order, 未填区县 last."""
+    out = _add_rates(sql.district_summary(path, f))
+    out["label"] = out["district"].map(district_label)
+    return out
 
 
 def finding_counts(path: str, f: Filters) -> pd.DataFrame:

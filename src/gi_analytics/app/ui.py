@@ -154,6 +154,12 @@ def selected_units() -> int:
     return guarded(lambda: _cached_options(path, version(path))).unit_count(filters())
 
 
+def pick_district(district: str) -> None:
+    """Select `district` in the sidebar (from the next run: a drawn widget's value cannot change) and rerun."""
+    st.session_state["_pick_district"] = district
+    st.rerun()
+
+
 def unit_views(what: str) -> bool:
     """Whether the selection is small enough to show `what` unit by unit (analytics.UNIT_VIEW_MAX); if not,
     say how to narrow it."""
@@ -300,6 +306,8 @@ def sidebar() -> Filters:
         return Filters()
     sb = st.sidebar
     sb.subheader("筛选", divider="gray")
+    if "_pick_district" in st.session_state:  # a district chosen on a page (pick_district)
+        st.session_state["f_district"] = st.session_state.pop("_pick_district")
     _valid("f_district", (ALL, *options.districts), ALL)
     district = sb.selectbox("区县", (ALL, *options.districts), key="f_district",
                             format_func=lambda d: d if d == ALL else labels.district_label(d))

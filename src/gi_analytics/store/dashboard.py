@@ -162,6 +162,31 @@ def coverage(path: str, f: Filters) -> pd.DataFrame:
     return frame(path, sql, params)
 
 
+def district_summary(path: str, f: Filters) -> pd.DataFrame:
+    """Per district of the selection: units, reports expected (the coverage grid's cells), received and missing
+    (its `missing` cells), reports with errors, and the sums of the received reports' counts. Counted per unit
+    from its span of years rather than cell by cell (a nation's grid has 280,000 cells): a unit's reports all lie
+    within its span, which is drawn from them."""
+    cte, params = _expected_sql(f)
+    lo = "greatest(first_year, ?)" if f.year_from is not None else "first_year"
+    hi = "least(last_year, ?)" if f.year_to is not None else "last_year"
+    params += [y for y in (f.year_from, f.year_to) if y is not None]
+    sums = ", ".join(f"sum(x.{c})::DOUBLE AS {c}" for c in COUNT_COLUMNS)
+    sql = f"""WITH {cte},
+        unit_span AS (SELECT unit_id, district, {lo} AS lo, {hi} AS hi FROM expect WHERE first_year IS NOT NULL),
+        got AS (SELECT s.district, count(*) AS reports, count(*) FILTER (WHERE x.errors > 0) AS reports_with_errors,
+                       {sums}
+                FROM {RF} x JOIN unit_span s ON s.unit_id = x.unit_id AND x.year BETWEEN s.lo AND s.hi GROUP BY 1),
+        owed AS (SELECT district, count(*) FILTER (WHERE hi >= lo) AS units,
+                        sum(greatest(hi - lo + 1, 0))::BIGINT AS expected FROM unit_span GROUP BY 1)
+        SELECT o.district, o.units, o.expected, coalesce(g.reports, 0) AS reports,
+               o.expected - coalesce(g.reports, 0) AS missing, coalesce(g.reports_with_errors, 0) AS reports_with_errors,
+               g.* EXCLUDE (district, reports, reports_with_errors)
+        FROM owed o LEFT JOIN got g USING (district) WHERE o.units > 0"""
+    out = frame(path, sql, params)
+    return out.sort_values("district", key=lambda s: s.map(lambda d: (d == "", pinyin_key(d))), ignore_index=True)
+
+
 def expected_per_year(path: str, f: Filters) -> pd.DataFrame:
     return frame(path, *_expected_per_year_sql(f))
 
