@@ -7,6 +7,7 @@ in the `reviews` table; a rebuild carries them over from the database it replace
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 from collections.abc import Sequence
@@ -173,17 +174,19 @@ def carry_over(con: duckdb.DuckDBPyConnection, previous: str | os.PathLike[str])
     try:
         tables = {t for (t,) in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'").fetchall()}
-        for table, columns in CARRIED.items():
-            if table in tables:
-                cols = ", ".join(columns)
-                verb = "INSERT OR REPLACE" if table == "reviews" else "INSERT"
-                con.execute(f"{verb} INTO {table} ({cols}) SELECT {cols} FROM previous.{table}")
+        copies = [(f"{'INSERT OR REPLACE' if table == 'reviews' else 'INSERT'} INTO {table} ({', '.join(cols)}) "
+                   f"SELECT {', '.join(cols)} FROM previous.{table}") for table, cols in CARRIED.items() if table in tables]
         if "listing_checks" in tables:  # a unit known only from its listing page keeps its row in the grid
-            con.execute("""INSERT INTO units (name, district, kind)
+            copies.append("""INSERT INTO units (name, district, kind)
                 SELECT p.name, p.district, p.kind FROM previous.units p
                 WHERE EXISTS (SELECT 1 FROM previous.listing_checks l WHERE l.unit = p.name AND l.district = p.district)
                   AND NOT EXISTS (SELECT 1 FROM units u WHERE u.name = p.name AND u.district = p.district)""")
+        for copy in copies:
+            with contextlib.suppress(duckdb.Error):  # a damaged block loses that table only, never the rebuild
+                con.execute(copy)
         return con.execute("SELECT count(*) FROM reviews").fetchall()[0][0]
+    except duckdb.Error:
+        return 0  # damaged beyond listing its tables
     finally:
         con.execute("DETACH previous")
 
