@@ -87,7 +87,8 @@ def query_cases(db: str, f) -> dict:
         **({"term_counts (jieba)": lambda: tc.term_counts(db, f)} if len(df) <= tc.TERM_REPORTS_MAX else {}),
     }
     if a.filter_options(db).unit_count(f) > a.UNIT_VIEW_MAX:  # shown by its sums: no unit-by-unit query
-        cases = {name: q for name, q in cases.items() if name in SUMS}
+        return {name: q for name, q in cases.items() if name in SUMS}
+    del cases["district_summary"]  # the overview lists districts for a large selection only
     return cases
 
 
