@@ -326,12 +326,6 @@ def section_label(no: int) -> str:
     return f"{'一二三四五六'[no - 1]}、{SECTION_TITLES[no]}"
 
 
-def within(df: pd.DataFrame, reports: pd.DataFrame, section_no: int | None = None) -> pd.DataFrame:
-    """Rows of `df` whose unit and year are among the selected `reports` (and of one section, when given)."""
-    keep = df["unit"].isin(reports["unit"]) & df["year"].isin(reports["year"])
-    return df[keep & (df["section_no"] == section_no)] if section_no is not None else df[keep]
-
-
 def hits_html(hits: pd.DataFrame, phrase: str, limit: int = 40) -> str:
     """The first `limit` keyword hits as an escaped HTML list of snippets."""
     items = [f"<li><b>{html.escape(h.unit)} {h.year}年 · {section_label(h.section_no)}</b>："

@@ -75,7 +75,7 @@ def length_and_reuse(reports: pd.DataFrame) -> None:
     no = st.selectbox("部分", tc.TEXT_SECTIONS, key="tc_len_section", format_func=tc.section_label)
     lengths = q(tc.section_lengths, ui.filters(), no)
     ui.chart(ui.figure("text_lengths", lengths, f"“{tc.SECTION_TITLES[no]}”字数"), key="tc_lengths")
-    reuse = tc.within(q(tc.reuse_shares, ui.filters()), reports)
+    reuse = q(tc.reuse_shares, ui.filters())
     if reuse.empty:
         st.info("没有可与上一年度比较的报告。", icon=":material/info:")
         return
@@ -84,7 +84,7 @@ def length_and_reuse(reports: pd.DataFrame) -> None:
 
 def keywords(reports: pd.DataFrame) -> None:
     phrase = st.text_input("关键词或短语", key="tc_keyword", placeholder="例如：数字政府").strip()
-    hits = tc.within(q(tc.keyword_hits, phrase, ui.filters()), reports) if phrase else None
+    hits = q(tc.keyword_hits, phrase, ui.filters()) if phrase else None
     if hits is not None and hits.empty:
         st.info(f"没有报告提到“{ui.md_escape(phrase)}”。", icon=":material/info:")
     elif hits is not None:

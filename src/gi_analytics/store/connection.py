@@ -128,6 +128,12 @@ def _attach_read_only(path: Path) -> duckdb.DuckDBPyConnection:
             time.sleep(0.02)
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the connection's database has the table `name` (a database written before it existed has not)."""
+    sql = "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
+    return bool(con.execute(sql, [name]).fetchall())
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> int:
     rows = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()
     return int(rows[0][0]) if rows else 0

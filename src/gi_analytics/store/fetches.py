@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pandas as pd
 
-from .connection import read_connection, write_connection
+from .connection import has_table, read_connection, write_connection
 
 if TYPE_CHECKING:
     from ..collect import Fetched
@@ -27,7 +27,7 @@ def known_hashes(db_path: str | os.PathLike[str]) -> dict[str, str]:
     if not Path(db_path).exists():
         return {}
     with read_connection(db_path) as con:
-        if not _has_table(con):
+        if not has_table(con, "fetches"):
             return {}
         rows = con.execute(
             "SELECT url, arg_max(content_hash, fetched_at) FROM fetches GROUP BY url"
@@ -109,7 +109,7 @@ def _known_district(con: duckdb.DuckDBPyConnection, check: ListingCheck) -> List
 
 def checks_source(con: duckdb.DuckDBPyConnection) -> str:
     """What to select the listing checks from: the table, or an empty one on a database written before it."""
-    if _has_table(con, "listing_checks"):
+    if has_table(con, "listing_checks"):
         return "listing_checks"
     return ("(SELECT ''::VARCHAR AS url, ''::VARCHAR AS unit, ''::VARCHAR AS district, 0 AS year, "
             "NULL::TIMESTAMP AS checked_at, NULL::DATE AS deadline WHERE FALSE)")  # fmt: skip
@@ -117,7 +117,7 @@ def checks_source(con: duckdb.DuckDBPyConnection) -> str:
 
 def load_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Each stored report with the URL it was fetched from, when, and its hash (reports not fetched: none)."""
-    if not _has_table(con):
+    if not has_table(con, "fetches"):
         return pd.DataFrame(columns=["report_id", "unit", "year", "url", "final_url", "fetched_at"])
     return con.execute(
         "SELECT r.report_id, u.name AS unit, r.year, f.url, f.final_url, f.fetched_at, r.content_hash "
@@ -126,11 +126,3 @@ def load_sources(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "max(fetched_at) AS fetched_at FROM fetches GROUP BY content_hash) f USING (content_hash) "
         "ORDER BY u.name, r.year, r.version"
     ).df()
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, name: str = "fetches") -> bool:
-    return bool(
-        con.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?", [name]
-        ).fetchall()
-    )

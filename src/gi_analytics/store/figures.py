@@ -11,6 +11,7 @@ import duckdb
 from ..checks import BY_ID
 from ..derived.figures import KEY_PATTERN, MEASURES, TABLE
 from ..labels import STATE_CHECKS
+from .connection import has_table
 from .scope import district_reports
 
 
@@ -91,9 +92,7 @@ def write_figures(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | Non
 
 
 def has_figures(con: duckdb.DuckDBPyConnection) -> bool:
-    rows = con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()",
-                       [TABLE]).fetchall()
-    return bool(rows)
+    return has_table(con, TABLE)
 
 
 def source(con: duckdb.DuckDBPyConnection) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from .connection import read_connection, write_connection
+from .connection import has_table, read_connection, write_connection
 from .records import StoreError
 from .selection import Filters, where
 
@@ -55,11 +55,7 @@ def review_columns(reviewed: bool, f: str = "f", u: str = "u") -> tuple[str, str
 
 def has_reviews(con: duckdb.DuckDBPyConnection) -> bool:
     """Databases written before reviews existed have no `reviews` table until their next write."""
-    return bool(
-        con.execute(
-            "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = 'reviews'"
-        ).fetchall()
-    )
+    return has_table(con, "reviews")
 
 
 def reviewed_findings(con: duckdb.DuckDBPyConnection, status: str | None = None) -> pd.DataFrame:

@@ -11,9 +11,9 @@ import pandas as pd
 
 from ..checks.frames import TEXT_SECTIONS
 from ..derived.similarity import reuse_frame, similarity_frame
-from .connection import read_connection
+from .connection import has_table, read_connection
 from .fetch import query_frame
-from .selection import REPORTS, Filters, where
+from .selection import REPORTS, Filters, frame, where
 
 CACHE_DDL = """
 CREATE TABLE IF NOT EXISTS text_similarity (
@@ -42,8 +42,8 @@ def load_docs(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = 
     """Text sections of the current reports (of the given districts): report_id, section_no, text, unit_id, unit,
     district, year."""
     only, params = ("", []) if districts is None else (" AND list_contains(?, u.district)", [list(districts)])
-    frame = con.execute(DOCS_SQL.format(only=only), params).df()
-    return frame.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
+    docs = con.execute(DOCS_SQL.format(only=only), params).df()
+    return docs.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
 
 
 def compute_similarity(con: duckdb.DuckDBPyConnection, districts: Sequence[str] | None = None) -> int:
@@ -55,11 +55,11 @@ def compute_similarity(con: duckdb.DuckDBPyConnection, districts: Sequence[str] 
     con.execute(CACHE_DDL)
     docs = load_docs(con, districts)
     pairs = similarity_frame(docs)
-    for table, key, frame in (("text_similarity", "report_a", pairs), ("text_reuse", "report_id", reuse_frame(docs))):
+    for table, key, rows in (("text_similarity", "report_a", pairs), ("text_reuse", "report_id", reuse_frame(docs))):
         _delete_districts(con, table, key, districts)
-        if len(frame):
-            con.register("_tc_frame", frame)
-            con.execute(f"INSERT INTO {table} SELECT {', '.join(frame.columns)} FROM _tc_frame")
+        if len(rows):
+            con.register("_tc_frame", rows)
+            con.execute(f"INSERT INTO {table} SELECT {', '.join(rows.columns)} FROM _tc_frame")
             con.unregister("_tc_frame")
     _delete_districts(con, "text_lengths", "report_id", districts)
     only, params = ("", []) if districts is None else (" AND list_contains(?, u.district)", [list(districts)])
@@ -76,19 +76,14 @@ def _delete_districts(con: duckdb.DuckDBPyConnection, table: str, key: str, dist
                 "WHERE list_contains(?, u.district))", [list(districts)])
 
 
-def _cached(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ?"
-    return con.execute(sql, [table]).fetchall()[0][0] > 0
-
-
 def _source(con: duckdb.DuckDBPyConnection, table: str) -> str:
     """The cache table, or (database not yet ingested with this module) the same data computed in memory."""
-    if _cached(con, table):
+    if has_table(con, table):
         return table
     if table == "text_lengths":
         return f"({LENGTHS_SQL.format(only='')})"
-    frame = (similarity_frame if table == "text_similarity" else reuse_frame)(load_docs(con))
-    con.register(f"_tc_{table}", frame)
+    computed = (similarity_frame if table == "text_similarity" else reuse_frame)(load_docs(con))
+    con.register(f"_tc_{table}", computed)
     return f"_tc_{table}"
 
 
@@ -97,17 +92,12 @@ def _side(side: str) -> dict[str, str]:
     return {key: col.replace("r.", f"r{side}.").replace("u.", f"u{side}.") for key, col in REPORTS.items()}
 
 
-def _frame(path: str | os.PathLike[str], sql: str, params: Sequence) -> pd.DataFrame:
-    with read_connection(path) as con:
-        return query_frame(con, sql, params)
-
-
 def text_reports(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
     """Current reports (of the selection `f`, when given): report_id, unit_id, unit, district, year."""
     cond, params = where(f or Filters())
     sql = f"""SELECT r.report_id, r.unit_id, u.name AS unit, u.district, r.year
         FROM reports r JOIN units u USING (unit_id) WHERE {cond} ORDER BY u.district, u.name, r.year"""
-    return _frame(path, sql, params)
+    return frame(path, sql, params)
 
 
 def section_text(path: str | os.PathLike[str], report_id: int, section_no: int) -> str:
@@ -189,7 +179,7 @@ def keyword_hits(path: str | os.PathLike[str], phrase: str, f: Filters | None = 
               FROM sections s JOIN reports r USING (report_id) JOIN units u USING (unit_id)
               WHERE {cond} AND s.no IN {TEXT_SECTIONS} AND contains(s.text, ?)
               ORDER BY unit, year, section_no"""
-    return _frame(path, sql, [phrase, phrase, *params, phrase])
+    return frame(path, sql, [phrase, phrase, *params, phrase])
 
 
 def unit_names(path: str | os.PathLike[str], districts: Sequence[str] | None = None) -> list[str]:
@@ -202,5 +192,5 @@ def unit_names(path: str | os.PathLike[str], districts: Sequence[str] | None = N
 def text_docs(path: str | os.PathLike[str], f: Filters | None = None) -> pd.DataFrame:
     """Text sections of the current reports of the selection (`load_docs`' columns)."""
     cond, params = where(f or Filters())
-    frame = _frame(path, DOCS_SQL.format(only=f" AND {cond}"), params)
-    return frame.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
+    docs = frame(path, DOCS_SQL.format(only=f" AND {cond}"), params)
+    return docs.drop_duplicates(["report_id", "section_no"]).reset_index(drop=True)
