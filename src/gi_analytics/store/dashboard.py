@@ -26,6 +26,11 @@ def _summary(limit: int = 4) -> str:
             AS flag_text"""
 
 
+def _district_order(district: str) -> tuple[bool, str]:
+    """Districts in pinyin order, 未填区县 ('') last."""
+    return district == "", pinyin_key(district)
+
+
 def filter_options(path: str) -> FilterOptions:
     units, years, templates = frames(path, [
         ("SELECT district, name FROM units", ()),  # (name, district) is unique
@@ -38,14 +43,14 @@ def filter_options(path: str) -> FilterOptions:
 
 
 def _units_by_district(units: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]], tuple[str, ...]]:
-    """Districts in pinyin order (未填区县 last), each with its unit names in pinyin order, and every name in that
+    """Districts in `_district_order`, each with its unit names in pinyin order, and every name in that
     order: one sort of the names and one of the districts, the ranks found and the rows grouped with Arrow and
     numpy (a nation: 40,000 units in 1,600 districts)."""
     if units.empty:
         return (), {}, ()
     names, districts = pa.array(units["name"], type=pa.string()), pa.array(units["district"], type=pa.string())
     all_units = by_pinyin(names.to_pylist())
-    order = sorted(set(districts.to_pylist()), key=lambda d: (d == "", pinyin_key(d)))
+    order = sorted(set(districts.to_pylist()), key=_district_order)
     name_rank = pc.index_in(names, value_set=pa.array(all_units, type=pa.string())).to_numpy()
     district_rank = pc.index_in(districts, value_set=pa.array(order, type=pa.string())).to_numpy()
     ordered = pc.take(names, pa.array(np.lexsort((name_rank, district_rank)))).to_pylist()
@@ -184,7 +189,7 @@ def district_summary(path: str, f: Filters) -> pd.DataFrame:
                g.* EXCLUDE (district, reports, reports_with_errors)
         FROM owed o LEFT JOIN got g USING (district) WHERE o.units > 0"""
     out = frame(path, sql, params)
-    return out.sort_values("district", key=lambda s: s.map(lambda d: (d == "", pinyin_key(d))), ignore_index=True)
+    return out.sort_values("district", key=lambda s: s.map(_district_order), ignore_index=True)
 
 
 def expected_per_year(path: str, f: Filters) -> pd.DataFrame:
