@@ -21,11 +21,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
-import contextlib
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +36,8 @@ from pathlib import Path
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from gi_analytics.app import local
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("overview", "requests", "outcomes", "appeals", "warnings", "report", "compare", "import", "export")
@@ -61,12 +61,6 @@ class Results:
 
     def all(self) -> list[float]:
         return [t for ts in self.times.values() for t in ts]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _rerun(page: str) -> bytes:
@@ -147,38 +141,6 @@ async def _phase(
         if isinstance(result, BaseException):
             out.errors.append(f"session: {type(result).__name__}: {result}")
     return out
-
-
-def _server(db: Path, port: int, checkout: Path) -> subprocess.Popen:
-    env = {**os.environ, "GI_DB": str(db)}
-    if (
-        checkout != ROOT
-    ):  # another checkout's app and package (before/after comparisons), this environment's libraries
-        env["PYTHONPATH"] = str(checkout / "src")
-    cmd = [
-        sys.executable,
-        "-m",
-        "gi_analytics.app",  # the launcher (streamlit run app.py, pages/ mode off before the first visitor)
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    return subprocess.Popen(cmd, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _wait_healthy(port: int, timeout: float = 60) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(OSError):
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).read() == b"ok":
-                return
-        time.sleep(0.3)
-    raise SystemExit("the server did not start")
 
 
 def _utf8(path: Path) -> bool:
@@ -294,12 +256,11 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-        port = _free_port()
-        server = _server(db, port, args.checkout.resolve())
-        try:
-            _wait_healthy(port)
-            url = f"ws://127.0.0.1:{port}/_stcore/stream"
-            pid = server.pid
+        checkout = args.checkout.resolve()  # another checkout's app and package (before/after), these libraries
+        env = {"PYTHONPATH": str(checkout / "src")} if checkout != ROOT else None
+        with local.serving(db, cwd=checkout, env=env) as app:
+            url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
+            pid = app.process.pid
 
             def phase(n: int, length: float) -> Results:
                 return asyncio.run(_phase(url, n, length, args.think, args.max_pages, args.ramp))
@@ -316,13 +277,6 @@ def main() -> None:
             print(
                 f"    ingests: {landed} landed, {failed} failed (one started every {args.ingest_every:g} s, nice 19)"
             )
-        finally:
-            server.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                server.wait(timeout=15)
-            if server.poll() is None:
-                server.kill()
-
 
 if __name__ == "__main__":
     main()

@@ -11,16 +11,12 @@ Chromium (Debian's /usr/bin/chromium, through Playwright), waits until it has dr
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
+
+from gi_analytics.app import local
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -37,44 +33,6 @@ PAGES = ["overview", "requests", "outcomes", "appeals", "warnings", "report", "c
 _ENGLISH = re.compile(
     r"\b(?!MB\b|Markdown\b|PNG\b|SVG\b|CSV\b|XLSX\b|PDF\b|PPTX\b|DOCX\b|HTML\b|TXT\b|ZIP\b)[A-Za-z]{3,}\b"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def server(db: Path, log: Path):
-    port = free_port()
-    env = {**os.environ, "GI_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "gi_analytics.app",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-    ]
-    with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            proc.wait(10)
 
 
 def shoot(url: str, pages: list[str], out: Path, name: str, width: int) -> list[Path]:
@@ -148,8 +106,9 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--page", action="append", choices=PAGES, help="only these pages (default: all)")
     args = parser.parse_args()
-    with server(args.db.resolve(), Path(tempfile.gettempdir()) / f"gi-screenshots-{args.name}.log") as url:
-        shoot(url, args.page or PAGES, args.out, args.name, args.width)
+    log = Path(tempfile.gettempdir()) / f"gi-screenshots-{args.name}.log"
+    with local.serving(args.db.resolve(), log=log) as app:
+        shoot(app.url, args.page or PAGES, args.out, args.name, args.width)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ and the launcher `python -m gi_analytics.app` wherever it is started from."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,13 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from gi_analytics.app import local
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _listening(port: int) -> set[str]:
@@ -39,7 +34,7 @@ def _listening(port: int) -> set[str]:
     ids=["streamlit-run", "launcher"],
 )
 def test_the_bundled_config_binds_to_loopback_only(tmp_path: Path, launch: list[str], where: str) -> None:
-    port = _free_port()
+    port = local.free_port()
     env = {**os.environ, "GI_DB": str(tmp_path / "gi.duckdb")}
     cmd = [sys.executable, "-m", *launch, "--server.headless", "true", "--server.port", str(port)]
     cwd = ROOT if where == "project" else tmp_path
