@@ -346,12 +346,6 @@ def default_left(reports: pd.DataFrame, right_id: int) -> int:
     return int(prev["report_id"].iloc[-1]) if len(prev) else int(reports["report_id"].iloc[0])
 
 
-def pairs_within(pairs: pd.DataFrame, reports: pd.DataFrame, limit: int = 30) -> pd.DataFrame:
-    """The first `limit` pairs whose two reports are both among `reports`."""
-    ids = reports["report_id"]
-    return pairs[pairs["report_a"].isin(ids) & pairs["report_b"].isin(ids)].head(limit)
-
-
 TERM_LABELS = {"term": "词", "score": "特色度", "count": "出现次数", "reports": "报告数", "other_count": "其他年度次数"}
 
 

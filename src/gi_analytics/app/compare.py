@@ -11,6 +11,7 @@ from ..analytics import text as tc
 from . import ui
 
 VIEWS = ("并排对比", "相似度", "篇幅与沿用", "关键词")
+TOP_PAIRS = 30  # the most similar pairs listed
 q = ui.text_query
 
 
@@ -59,7 +60,7 @@ def similarity(reports: pd.DataFrame) -> None:
         key="tc_year_heatmap",
     )
     st.subheader(f"最相似的文字（相似度 ≥ {tc.THRESHOLD}）", divider="gray")
-    top = tc.pairs_within(q(tc.similarity_pairs, tc.THRESHOLD, None, None, None, ui.filters()), reports)
+    top = q(tc.similarity_pairs, tc.THRESHOLD, None, None, None, ui.filters()).head(TOP_PAIRS)  # both in the selection
     if top.empty:
         st.info("当前筛选范围内没有相似度达到阈值的文字。", icon=":material/info:")
     for k, p in enumerate(top.itertuples()):
